@@ -1,0 +1,83 @@
+package org.cercania.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cercania.errors.CercaniaException;
+
+/**
+ * The application entry point, for {@code bin/cercania} and for
+ * {@code spark-submit --class org.cercania.cli.Main cercania-jobs.jar <command> [options]}.
+ */
+public final class Main {
+  private Main() {}
+
+  static Map<String, Command> commands() {
+    Map<String, Command> m = new LinkedHashMap<>();
+    for (Command c : List.<Command>of()) {
+      m.put(c.name(), c);
+    }
+    return m;
+  }
+
+  public static void main(String[] args) {
+    int code = run(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs one command and returns its exit code; never calls System.exit (tests call this). */
+  public static int run(String[] args) {
+    Map<String, Command> commands = commands();
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      System.out.println(usage(commands));
+      return args.length == 0 ? 2 : 0;
+    }
+    Command c = commands.get(args[0]);
+    if (c == null) {
+      System.err.println("cercania: unknown command '" + args[0] + "'\n\n" + usage(commands));
+      return 2;
+    }
+    String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+    Options options = c.options();
+    if (java.util.Arrays.asList(rest).contains("--help") || java.util.Arrays.asList(rest).contains("-h")) {
+      System.out.println(options.help(c.summary()));
+      return 0;
+    }
+    try {
+      return c.run(options.parse(rest));
+    } catch (CercaniaException e) {
+      System.err.println("cercania " + c.name() + ": error [" + e.code() + "]: " + e.getMessage());
+      return e.exitCode();
+    } catch (Exception e) {
+      CercaniaException cause = findCause(e);
+      if (cause != null) {
+        System.err.println("cercania " + c.name() + ": error [" + cause.code() + "]: " + cause.getMessage());
+        return cause.exitCode();
+      }
+      System.err.println("cercania " + c.name() + ": unexpected failure: " + e);
+      e.printStackTrace(System.err);
+      return 1;
+    }
+  }
+
+  /** Spark wraps exceptions thrown in tasks; the user still gets our message. */
+  private static CercaniaException findCause(Throwable t) {
+    for (Throwable x = t; x != null; x = x.getCause()) {
+      if (x instanceof CercaniaException ce) {
+        return ce;
+      }
+    }
+    return null;
+  }
+
+  static String usage(Map<String, Command> commands) {
+    StringBuilder b = new StringBuilder("usage: cercania <command> [options]   (cercania <command> --help for its options)\n\ncommands:\n");
+    for (Command c : commands.values()) {
+      b.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+    }
+    b.append("\nbin/cercania also takes --master URL (default local[*]) and passes it to spark-submit.");
+    return b.toString();
+  }
+}

@@ -1,0 +1,31 @@
+package org.cercania.did;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cercania.errors.Errors;
+
+/** The estimators reachable by name from {@code cercania did --estimator} and study configs. */
+public final class Estimators {
+  private Estimators() {}
+
+  private static Map<String, Estimator> all() {
+    Map<String, Estimator> m = new LinkedHashMap<>();
+    for (Estimator e : List.<Estimator>of()) {
+      m.put(e.name(), e);
+    }
+    return m;
+  }
+
+  public static List<String> names() {
+    return List.copyOf(all().keySet());
+  }
+
+  public static Estimator byName(String name) {
+    Estimator e = all().get(name);
+    if (e == null) {
+      throw Errors.badOptionValue("--estimator", name, "one of " + String.join(", ", names()));
+    }
+    return e;
+  }
+}
