@@ -7,6 +7,9 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession get(String appName) {
+    if (SparkSession.getActiveSession().isDefined()) {
+      return SparkSession.getActiveSession().get(); // tests, and run's later stages
+    }
     SparkSession.Builder b = SparkSession.builder().appName(appName)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");

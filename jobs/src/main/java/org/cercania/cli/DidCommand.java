@@ -1,0 +1,133 @@
+package org.cercania.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.cercania.did.DidSpec;
+import org.cercania.did.Estimator;
+import org.cercania.did.Estimators;
+import org.cercania.errors.Errors;
+import org.cercania.io.Inputs;
+import org.cercania.io.Outputs;
+import org.cercania.io.Progress;
+import org.cercania.io.SparkSessions;
+
+/** {@code cercania did}: any estimator on any panel file, no geography involved. */
+public final class DidCommand implements Command {
+  @Override
+  public String name() {
+    return "did";
+  }
+
+  @Override
+  public String summary() {
+    return "Run a difference-in-differences estimator on any panel (CSV or Parquet) and write its tables as Parquet under --out.";
+  }
+
+  @Override
+  public Options options() {
+    return new Options(name(), "--input FILE --unit COL --time COL --cohort COL --outcome COL --estimator NAME --out DIR [options]")
+        .value("--input", "FILE", "panel file: .csv (header) or .parquet (file or folder)")
+        .value("--format", "csv|parquet", "input format when the extension does not tell")
+        .value("--unit", "COL", "unit id column")
+        .value("--time", "COL", "time period column (integer)")
+        .value("--cohort", "COL", "first treated period; 0 or empty = never treated")
+        .value("--outcome", "COL", "outcome column")
+        .value("--estimator", "NAME", "one of: " + String.join(", ", Estimators.names()))
+        .value("--out", "DIR", "output folder")
+        .value("--control", "never|not-yet", "control group", "never")
+        .value("--covariates", "A,B", "covariates (cs)")
+        .value("--method", "dr|ipw|reg", "cs estimation method", "dr")
+        .value("--base-period", "varying|universal", "cs base period", "varying")
+        .value("--anticipation", "K", "periods of anticipation", "0")
+        .value("--weights", "COL", "sampling weights column")
+        .value("--cluster", "COL", "cluster column for standard errors (default: the unit)")
+        .flag("--repeated-cross-section", "rows are independent cross-sections, not a panel of units")
+        .value("--bootstrap", "N", "multiplier bootstrap draws (cs)", "0")
+        .value("--seed", "S", "bootstrap seed", "1")
+        .value("--event-min", "E", "first event time (earlier ones are binned into it)")
+        .value("--event-max", "E", "last event time (later ones are binned into it)")
+        .value("--se-convention", "NAME", "fixest_default, cluster_g_only, cluster_raw, cluster_full_k or all", "fixest_default");
+  }
+
+  @Override
+  public int run(Options o) {
+    Progress progress = new Progress("did");
+    String estimatorName = o.require("--estimator");
+    Estimator estimator = Estimators.byName(estimatorName);
+    String out = o.require("--out");
+    SparkSession spark = SparkSessions.get("cercania did");
+    Dataset<Row> panel = Inputs.readTable(spark, o.require("--input"), o.get("--format"));
+    // Spark reads a dot in a column name as a struct field: rename such columns (first.treat -> first_treat).
+    List<String> original = Arrays.asList(panel.columns());
+    for (String c : original) {
+      if (c.contains(".")) {
+        panel = panel.withColumnRenamed(c, c.replace('.', '_'));
+      }
+    }
+    DidSpec.Builder b = DidSpec.builder(column(o, "--unit", original), column(o, "--time", original),
+        column(o, "--cohort", original), column(o, "--outcome", original));
+    if (o.get("--weights") != null) {
+      b.weights(column(o, "--weights", original));
+    }
+    if (o.get("--cluster") != null) {
+      b.cluster(column(o, "--cluster", original));
+    }
+    if (o.get("--covariates") != null) {
+      List<String> covs = new ArrayList<>();
+      for (String c : o.get("--covariates").split(",")) {
+        covs.add(check(c.trim(), "--covariates", original));
+      }
+      b.covariates(covs);
+    }
+    b.control(switch (o.get("--control")) {
+      case "never" -> DidSpec.ControlGroup.NEVER;
+      case "not-yet" -> DidSpec.ControlGroup.NOT_YET;
+      default -> throw Errors.badOptionValue("--control", o.get("--control"), "never or not-yet");
+    });
+    String method = o.get("--method");
+    if (!List.of("dr", "ipw", "reg").contains(method)) {
+      throw Errors.badOptionValue("--method", method, "dr, ipw or reg");
+    }
+    b.method(method);
+    b.basePeriod(switch (o.get("--base-period")) {
+      case "varying" -> DidSpec.BasePeriod.VARYING;
+      case "universal" -> DidSpec.BasePeriod.UNIVERSAL;
+      default -> throw Errors.badOptionValue("--base-period", o.get("--base-period"), "varying or universal");
+    });
+    b.anticipation(o.integer("--anticipation", 0));
+    b.repeatedCrossSection(o.flag("--repeated-cross-section"));
+    b.bootstrap(o.integer("--bootstrap", 0));
+    b.seed(o.longValue("--seed", 1));
+    b.eventWindow(o.get("--event-min") == null ? null : o.integer("--event-min", 0),
+        o.get("--event-max") == null ? null : o.integer("--event-max", 0));
+    b.seConvention(o.get("--se-convention"));
+    DidSpec spec = b.build();
+    long rows = panel.count();
+    progress.step("read " + o.get("--input"), rows);
+    Map<String, Dataset<Row>> tables = estimator.estimate(panel, spec);
+    for (Map.Entry<String, Dataset<Row>> t : tables.entrySet()) {
+      Dataset<Row> table = t.getValue().cache();
+      Outputs.writeParquet(table, out + "/" + t.getKey());
+      progress.step("wrote " + out + "/" + t.getKey(), table.count());
+      table.unpersist();
+    }
+    progress.done();
+    return 0;
+  }
+
+  private static String column(Options o, String option, List<String> columns) {
+    return check(o.require(option), option, columns);
+  }
+
+  private static String check(String c, String option, List<String> columns) {
+    if (!columns.contains(c)) {
+      throw Errors.badOptionValue(option, c, "a column of the input (" + String.join(", ", columns) + ")");
+    }
+    return c.replace('.', '_');
+  }
+}

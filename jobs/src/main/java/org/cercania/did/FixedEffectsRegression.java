@@ -1,0 +1,437 @@
+package org.cercania.did;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.cercania.errors.Errors;
+import scala.Tuple2;
+
+/**
+ * Least squares with unit and time fixed effects and cluster-robust variance, as Spark passes.
+ *
+ * <p>The unit effects are partialled out exactly by demeaning within unit (Frisch-Waugh-Lovell),
+ * so the panel may be unbalanced; the time effects, being few, stay in the model as dummies. The
+ * regressors are dense numeric columns plus, optionally, one integer category expanded to dummies
+ * (event times, cohort x event-time cells): levels not listed are the reference.
+ *
+ * <p>Passes over the data: (1) one shuffle groups observations by (key, unit); the groups are
+ * cached; (2) a tree aggregation of the demeaned cross-products X'WX, X'Wy per key; (3) each
+ * observation's influence contribution B x w e (B the inverse Gram, only the rows of the
+ * coefficients of interest) is summed by cluster and the outer products summed per key. The driver
+ * holds O(keys x P^2) numbers, never a row per unit. Several regressions (one per key, e.g. per
+ * outcome) share the same passes.
+ */
+public final class FixedEffectsRegression implements Serializable {
+  private static final double COLLINEAR_TOL = 1e-9;
+
+  /** What to regress: column names and which categories get a dummy. */
+  public record Design(
+      String key, String unit, String time, String outcome, String weight, String cluster,
+      List<String> dense, String category, List<Integer> categoryLevels) implements Serializable {
+
+    public int interestCount() {
+      return dense.size() + categoryLevels.size();
+    }
+
+    public List<String> interestNames(String categoryPrefix) {
+      List<String> names = new ArrayList<>(dense);
+      for (int lvl : categoryLevels) {
+        names.add(categoryPrefix + lvl);
+      }
+      return names;
+    }
+  }
+
+  /** One regression's result: coefficients of interest and their unscaled cluster sandwich. */
+  public record Fit(
+      String key, double[] beta, boolean[] dropped, double[][] vcovRaw, long nObs, long nClusters, long nUnits,
+      int nTimes, boolean unitNestedInCluster, double sumSquaredResiduals) implements Serializable {
+
+    /** Number of non-FE coefficients actually estimated (collinear ones dropped). */
+    public int keptInterest() {
+      int k = 0;
+      for (boolean d : dropped) {
+        if (!d) {
+          k++;
+        }
+      }
+      return k;
+    }
+
+    /** fixest's small-sample factor for a named convention; see {@link SeConvention}. */
+    public double factor(SeConvention c) {
+      double g = nClusters;
+      double n = nObs;
+      int kInt = keptInterest();
+      switch (c) {
+        case CLUSTER_RAW:
+          return 1.0;
+        case CLUSTER_G_ONLY:
+          return g / (g - 1);
+        case FIXEST_DEFAULT: {
+          // Fixed effects nested in the cluster count as one parameter (fixest, fixef.K = "nested").
+          double k = kInt + nTimes + (unitNestedInCluster ? 1 : nUnits) - 1;
+          return g / (g - 1) * (n - 1) / (n - k);
+        }
+        case CLUSTER_FULL_K: {
+          double k = kInt + nTimes + nUnits - 1;
+          return g / (g - 1) * (n - 1) / (n - k);
+        }
+        default:
+          throw new IllegalArgumentException(c.toString());
+      }
+    }
+
+    public double se(int i, SeConvention c) {
+      return dropped[i] ? Double.NaN : Math.sqrt(vcovRaw[i][i] * factor(c));
+    }
+
+    public double[][] vcov(SeConvention c) {
+      double f = factor(c);
+      double[][] v = new double[vcovRaw.length][];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = vcovRaw[i].clone();
+        for (int j = 0; j < v[i].length; j++) {
+          v[i][j] *= f;
+        }
+      }
+      return v;
+    }
+  }
+
+  /** One observation, compact. */
+  private record Obs(int time, double y, double w, String cluster, double[] x, int category) implements Serializable {}
+
+  /** Per-key cross-product sums (pass 2). */
+  private static final class Gram implements Serializable {
+    final double[] xx;
+    final double[] xy;
+    long n;
+    long units;
+    long unitsWithOneCluster;
+
+    Gram(int p) {
+      xx = new double[p * p];
+      xy = new double[p];
+    }
+
+    Gram merge(Gram o) {
+      for (int i = 0; i < xx.length; i++) {
+        xx[i] += o.xx[i];
+      }
+      for (int i = 0; i < xy.length; i++) {
+        xy[i] += o.xy[i];
+      }
+      n += o.n;
+      units += o.units;
+      unitsWithOneCluster += o.unitsWithOneCluster;
+      return this;
+    }
+  }
+
+  private final Design design;
+
+  public FixedEffectsRegression(Design design) {
+    this.design = design;
+  }
+
+  /** Fits one regression per distinct value of the design's key column. */
+  public Map<String, Fit> fit(Dataset<Row> data) {
+    Design d = design;
+    Dataset<Row> slim = select(data);
+    // Time levels per key (few): the first is the reference of the time dummies.
+    Map<String, int[]> timeLevels = new TreeMap<>();
+    Map<String, TreeSet<Integer>> tl = new TreeMap<>();
+    for (Row r : slim.select("k", "t").distinct().collectAsList()) {
+      tl.computeIfAbsent(r.getString(0), x -> new TreeSet<>()).add(r.getInt(1));
+    }
+    if (tl.isEmpty()) {
+      throw Errors.estimation("regression", "no observations with a non-null " + d.outcome() + ", " + d.time() + " and " + d.unit());
+    }
+    for (Map.Entry<String, TreeSet<Integer>> e : tl.entrySet()) {
+      timeLevels.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+    }
+    int kDense = d.dense().size();
+    Map<Integer, Integer> catIndex = new HashMap<>();
+    for (int i = 0; i < d.categoryLevels().size(); i++) {
+      catIndex.put(d.categoryLevels().get(i), kDense + i);
+    }
+    int kInt = d.interestCount();
+
+    JavaPairRDD<String, List<Obs>> units = slim.javaRDD()
+        .mapToPair(r -> new Tuple2<>(r.getString(0) + "\u0000" + r.getString(1), new Obs(r.getInt(2), r.getDouble(3),
+            r.getDouble(4), r.getString(5), denseValues(r, kDense), r.isNullAt(6) ? Integer.MIN_VALUE : r.getInt(6))))
+        .aggregateByKey(new ArrayList<Obs>(), (l, o) -> {
+          l.add(o);
+          return l;
+        }, (a, b) -> {
+          a.addAll(b);
+          return a;
+        })
+        .mapValues(l -> (List<Obs>) l);
+    units.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      // Pass 2: Gram matrices per key.
+      Map<String, Gram> grams = units.treeAggregate(new HashMap<String, Gram>(), (acc, u) -> {
+        String key = keyOf(u._1());
+        int[] times = timeLevels.get(key);
+        int p = kInt + times.length - 1;
+        Gram g = acc.computeIfAbsent(key, x -> new Gram(p));
+        double[][] xs = demeaned(u._2(), times, kInt, catIndex);
+        double[] ys = demeanedY(u._2());
+        List<Obs> obs = u._2();
+        for (int o = 0; o < obs.size(); o++) {
+          double w = obs.get(o).w();
+          double[] x = xs[o];
+          for (int i = 0; i < p; i++) {
+            double wxi = w * x[i];
+            if (wxi == 0) {
+              continue;
+            }
+            g.xy[i] += wxi * ys[o];
+            int row = i * p;
+            for (int j = 0; j < p; j++) {
+              g.xx[row + j] += wxi * x[j];
+            }
+          }
+          g.n++;
+        }
+        g.units++;
+        String c0 = obs.get(0).cluster();
+        boolean one = obs.stream().allMatch(o -> o.cluster().equals(c0));
+        if (one) {
+          g.unitsWithOneCluster++;
+        }
+        return acc;
+      }, (a, b) -> {
+        for (Map.Entry<String, Gram> e : b.entrySet()) {
+          a.merge(e.getKey(), e.getValue(), Gram::merge);
+        }
+        return a;
+      }, 2);
+
+      Map<String, double[]> betas = new HashMap<>();
+      Map<String, double[][]> bRows = new HashMap<>();
+      Map<String, boolean[]> droppedAll = new HashMap<>();
+      for (Map.Entry<String, Gram> e : grams.entrySet()) {
+        int p = e.getValue().xy.length;
+        SymmetricSolver s = SymmetricSolver.factor(e.getValue().xx, p, COLLINEAR_TOL);
+        betas.put(e.getKey(), s.solve(e.getValue().xy));
+        double[][] rows = new double[kInt][];
+        for (int i = 0; i < kInt; i++) {
+          rows[i] = s.inverseRow(i);
+        }
+        bRows.put(e.getKey(), rows);
+        droppedAll.put(e.getKey(), s.dropped());
+      }
+
+      // Pass 3: influence contributions summed by cluster, then their outer products per key.
+      JavaRDD<Tuple2<String, double[]>> byCluster = units.flatMapToPair(u -> {
+        String key = keyOf(u._1());
+        int[] times = timeLevels.get(key);
+        double[] beta = betas.get(key);
+        double[][] rows = bRows.get(key);
+        double[][] xs = demeaned(u._2(), times, kInt, catIndex);
+        double[] ys = demeanedY(u._2());
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        double ssr = 0;
+        List<Obs> obs = u._2();
+        for (int o = 0; o < obs.size(); o++) {
+          double e = ys[o];
+          for (int i = 0; i < beta.length; i++) {
+            e -= xs[o][i] * beta[i];
+          }
+          ssr += obs.get(o).w() * e * e;
+          double we = obs.get(o).w() * e;
+          double[] s = sums.computeIfAbsent(obs.get(o).cluster(), c -> new double[kInt + 1]);
+          for (int k = 0; k < kInt; k++) {
+            double v = 0;
+            for (int i = 0; i < beta.length; i++) {
+              v += rows[k][i] * xs[o][i];
+            }
+            s[k] += v * we;
+          }
+        }
+        List<Tuple2<String, double[]>> out = new ArrayList<>();
+        boolean first = true;
+        for (Map.Entry<String, double[]> c : sums.entrySet()) {
+          if (first) {
+            c.getValue()[kInt] = ssr; // carried along for the residual sum of squares
+            first = false;
+          }
+          out.add(new Tuple2<>(key + "\u0000" + c.getKey(), c.getValue()));
+        }
+        return out.iterator();
+      }).reduceByKey((a, b) -> {
+        for (int i = 0; i < a.length; i++) {
+          a[i] += b[i];
+        }
+        return a;
+      }).map(t -> new Tuple2<>(keyOf(t._1()), t._2()));
+
+      Map<String, double[]> meats = byCluster.treeAggregate(new HashMap<String, double[]>(), (acc, t) -> {
+        double[] m = acc.computeIfAbsent(t._1(), x -> new double[kInt * kInt + 2]);
+        double[] s = t._2();
+        for (int i = 0; i < kInt; i++) {
+          for (int j = 0; j < kInt; j++) {
+            m[i * kInt + j] += s[i] * s[j];
+          }
+        }
+        m[kInt * kInt] += 1; // clusters
+        m[kInt * kInt + 1] += s[kInt]; // residual sum of squares
+        return acc;
+      }, (a, b) -> {
+        for (Map.Entry<String, double[]> e : b.entrySet()) {
+          a.merge(e.getKey(), e.getValue(), (x, y) -> {
+            for (int i = 0; i < x.length; i++) {
+              x[i] += y[i];
+            }
+            return x;
+          });
+        }
+        return a;
+      }, 2);
+
+      Map<String, Fit> fits = new TreeMap<>();
+      for (String key : grams.keySet()) {
+        Gram g = grams.get(key);
+        double[] m = meats.get(key);
+        double[][] v = new double[kInt][kInt];
+        for (int i = 0; i < kInt; i++) {
+          for (int j = 0; j < kInt; j++) {
+            v[i][j] = m[i * kInt + j];
+          }
+        }
+        boolean[] dropped = java.util.Arrays.copyOf(droppedAll.get(key), kInt);
+        double[] beta = java.util.Arrays.copyOf(betas.get(key), kInt);
+        for (int i = 0; i < kInt; i++) {
+          if (dropped[i]) {
+            beta[i] = Double.NaN;
+          }
+        }
+        fits.put(key, new Fit(key, beta, dropped, v, g.n, (long) m[kInt * kInt], g.units, timeLevels.get(key).length,
+            g.unitsWithOneCluster == g.units, m[kInt * kInt + 1]));
+      }
+      return fits;
+    } finally {
+      units.unpersist(false);
+    }
+  }
+
+  private Dataset<Row> select(Dataset<Row> data) {
+    Design d = design;
+    List<Column> cols = new ArrayList<>();
+    cols.add(d.key() == null ? functions.lit("") : functions.col(d.key()).cast("string"));
+    cols.add(functions.col(d.unit()).cast("string"));
+    cols.add(functions.col(d.time()).cast("int"));
+    cols.add(functions.col(d.outcome()).cast("double"));
+    cols.add(d.weight() == null ? functions.lit(1.0) : functions.col(d.weight()).cast("double"));
+    cols.add(functions.col(d.cluster() == null ? d.unit() : d.cluster()).cast("string"));
+    cols.add(d.category() == null ? functions.lit(null).cast("int") : functions.col(d.category()).cast("int"));
+    for (String x : d.dense()) {
+      cols.add(functions.col(x).cast("double"));
+    }
+    String[] names = new String[cols.size()];
+    String[] base = {"k", "u", "t", "y", "w", "c", "cat"};
+    for (int i = 0; i < names.length; i++) {
+      names[i] = i < base.length ? base[i] : "x" + (i - base.length);
+    }
+    Column[] aliased = new Column[cols.size()];
+    for (int i = 0; i < aliased.length; i++) {
+      aliased[i] = cols.get(i).as(names[i]);
+    }
+    Dataset<Row> s = data.select(aliased);
+    // Rows without an outcome, time, unit, cluster or weight cannot enter the regression.
+    Column complete = functions.col("u").isNotNull().and(functions.col("t").isNotNull())
+        .and(functions.col("y").isNotNull()).and(functions.col("w").isNotNull()).and(functions.col("c").isNotNull());
+    for (int i = 0; i < d.dense().size(); i++) {
+      complete = complete.and(functions.col("x" + i).isNotNull());
+    }
+    return s.filter(complete).select(reorder(d.dense().size()));
+  }
+
+  private static Column[] reorder(int kDense) {
+    Column[] c = new Column[7 + kDense];
+    String[] base = {"k", "u", "t", "y", "w", "c", "cat"};
+    for (int i = 0; i < 7; i++) {
+      c[i] = functions.col(base[i]);
+    }
+    for (int i = 0; i < kDense; i++) {
+      c[7 + i] = functions.col("x" + i);
+    }
+    return c;
+  }
+
+  private static double[] denseValues(Row r, int k) {
+    double[] x = new double[k];
+    for (int i = 0; i < k; i++) {
+      x[i] = r.getDouble(7 + i);
+    }
+    return x;
+  }
+
+  private static String keyOf(String keyAndUnit) {
+    return keyAndUnit.substring(0, keyAndUnit.indexOf('\u0000'));
+  }
+
+  /** Regressors (interest variables, then time dummies without the first level), demeaned within the unit. */
+  private static double[][] demeaned(List<Obs> obs, int[] times, int kInt, Map<Integer, Integer> catIndex) {
+    int p = kInt + times.length - 1;
+    double[][] x = new double[obs.size()][p];
+    double[] mean = new double[p];
+    double sw = 0;
+    for (int o = 0; o < obs.size(); o++) {
+      Obs ob = obs.get(o);
+      double[] row = x[o];
+      System.arraycopy(ob.x(), 0, row, 0, ob.x().length);
+      Integer ci = catIndex.get(ob.category());
+      if (ci != null) {
+        row[ci] = 1;
+      }
+      int ti = java.util.Arrays.binarySearch(times, ob.time());
+      if (ti > 0) {
+        row[kInt + ti - 1] = 1;
+      }
+      for (int i = 0; i < p; i++) {
+        mean[i] += ob.w() * row[i];
+      }
+      sw += ob.w();
+    }
+    for (int i = 0; i < p; i++) {
+      mean[i] /= sw;
+    }
+    for (double[] row : x) {
+      for (int i = 0; i < p; i++) {
+        row[i] -= mean[i];
+      }
+    }
+    return x;
+  }
+
+  private static double[] demeanedY(List<Obs> obs) {
+    double sw = 0;
+    double m = 0;
+    for (Obs o : obs) {
+      m += o.w() * o.y();
+      sw += o.w();
+    }
+    m /= sw;
+    double[] y = new double[obs.size()];
+    for (int o = 0; o < y.length; o++) {
+      y[o] = obs.get(o).y() - m;
+    }
+    return y;
+  }
+}

@@ -1,0 +1,42 @@
+package org.cercania.did;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.cercania.errors.Errors;
+
+/** Checks every estimator makes on its panel before estimating, each saying what it did. */
+public final class PanelChecks {
+  private PanelChecks() {}
+
+  /**
+   * Normalises the cohort (null or 0 = never treated, as an int column named like the spec's) and
+   * drops units already treated in the first period, with a message saying how many.
+   */
+  public static Dataset<Row> prepare(Dataset<Row> panel, DidSpec spec, String estimator) {
+    for (String c : new String[] {spec.unit(), spec.time(), spec.cohort(), spec.outcome()}) {
+      if (!java.util.Arrays.asList(panel.columns()).contains(c)) {
+        throw Errors.estimation(estimator, "the panel has no column '" + c + "'; it has " + String.join(", ", panel.columns()));
+      }
+    }
+    Dataset<Row> p = panel.withColumn(spec.cohort(),
+        when(col(spec.cohort()).isNull(), lit(0)).otherwise(col(spec.cohort()).cast("int")));
+    Row first = p.agg(min(col(spec.time()).cast("int"))).first();
+    if (first.isNullAt(0)) {
+      throw Errors.estimation(estimator, "the panel is empty");
+    }
+    int firstPeriod = first.getInt(0);
+    Dataset<Row> early = p.filter(col(spec.cohort()).gt(0).and(col(spec.cohort()).leq(firstPeriod)));
+    long dropped = early.select(spec.unit()).distinct().count();
+    if (dropped > 0) {
+      System.out.println("[" + estimator + "] dropped " + dropped + " units already treated in the first period ("
+          + firstPeriod + "): they have no untreated period to compare with");
+      p = p.filter(col(spec.cohort()).leq(firstPeriod).and(col(spec.cohort()).gt(0)).unary_$bang());
+    }
+    return p;
+  }
+}
