@@ -230,8 +230,9 @@ public final class FixedEffectsRegression implements Serializable {
         SymmetricSolver s = SymmetricSolver.factor(e.getValue().xx, p, COLLINEAR_TOL);
         betas.put(e.getKey(), s.solve(e.getValue().xy));
         double[][] rows = new double[kInt][];
+        int offset = p - kInt;
         for (int i = 0; i < kInt; i++) {
-          rows[i] = s.inverseRow(i);
+          rows[i] = s.inverseRow(offset + i);
         }
         bRows.put(e.getKey(), rows);
         droppedAll.put(e.getKey(), s.dropped());
@@ -314,8 +315,9 @@ public final class FixedEffectsRegression implements Serializable {
             v[i][j] = m[i * kInt + j];
           }
         }
-        boolean[] dropped = java.util.Arrays.copyOf(droppedAll.get(key), kInt);
-        double[] beta = java.util.Arrays.copyOf(betas.get(key), kInt);
+        int offset = timeLevels.get(key).length - 1;
+        boolean[] dropped = java.util.Arrays.copyOfRange(droppedAll.get(key), offset, offset + kInt);
+        double[] beta = java.util.Arrays.copyOfRange(betas.get(key), offset, offset + kInt);
         for (int i = 0; i < kInt; i++) {
           if (dropped[i]) {
             beta[i] = Double.NaN;
@@ -386,23 +388,27 @@ public final class FixedEffectsRegression implements Serializable {
     return keyAndUnit.substring(0, keyAndUnit.indexOf('\u0000'));
   }
 
-  /** Regressors (interest variables, then time dummies without the first level), demeaned within the unit. */
+  /**
+   * Regressors demeaned within the unit: time dummies (without the first level) first, so that an
+   * interest variable collinear with the time effects is the one dropped, then the interest variables.
+   */
   private static double[][] demeaned(List<Obs> obs, int[] times, int kInt, Map<Integer, Integer> catIndex) {
     int p = kInt + times.length - 1;
     double[][] x = new double[obs.size()][p];
     double[] mean = new double[p];
     double sw = 0;
+    int offset = times.length - 1;
     for (int o = 0; o < obs.size(); o++) {
       Obs ob = obs.get(o);
       double[] row = x[o];
-      System.arraycopy(ob.x(), 0, row, 0, ob.x().length);
+      System.arraycopy(ob.x(), 0, row, offset, ob.x().length);
       Integer ci = catIndex.get(ob.category());
       if (ci != null) {
-        row[ci] = 1;
+        row[offset + ci] = 1;
       }
       int ti = java.util.Arrays.binarySearch(times, ob.time());
       if (ti > 0) {
-        row[kInt + ti - 1] = 1;
+        row[ti - 1] = 1;
       }
       for (int i = 0; i < p; i++) {
         mean[i] += ob.w() * row[i];
