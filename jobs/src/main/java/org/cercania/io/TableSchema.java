@@ -31,7 +31,8 @@ public final class TableSchema implements Serializable {
   private static final Map<String, TableSchema> CACHE = new ConcurrentHashMap<>();
 
   /** One column of a contract. */
-  public record ColumnSpec(String name, String type, boolean nullable, String description) implements Serializable {
+  public record ColumnSpec(String name, String type, boolean nullable, String description, String rule, String after,
+      String references) implements Serializable {
     public DataType sparkType() {
       return sparkType(type);
     }
@@ -55,7 +56,12 @@ public final class TableSchema implements Serializable {
   private final List<ColumnSpec> columns;
   private final Map<String, ColumnSpec> byName;
 
-  private TableSchema(String name, String description, List<ColumnSpec> columns) {
+  private final List<String> key;
+  private final String kind;
+
+  private TableSchema(String name, String description, List<ColumnSpec> columns, List<String> key, String kind) {
+    this.key = List.copyOf(key);
+    this.kind = kind;
     this.name = name;
     this.description = description;
     this.columns = List.copyOf(columns);
@@ -85,12 +91,16 @@ public final class TableSchema implements Serializable {
         ColumnSpec.sparkType(type);
         cols.add(new ColumnSpec(col.getString("name"), type,
             col.hasPath("nullable") && col.getBoolean("nullable"),
-            col.hasPath("description") ? col.getString("description") : ""));
+            col.hasPath("description") ? col.getString("description") : "",
+            col.hasPath("rule") ? col.getString("rule") : null,
+            col.hasPath("after") ? col.getString("after") : null,
+            col.hasPath("references") ? col.getString("references") : null));
       }
       if (!c.getString("name").equals(name)) {
         throw Errors.schema(name, resource + " declares name '" + c.getString("name") + "'");
       }
-      return new TableSchema(name, c.hasPath("description") ? c.getString("description") : "", cols);
+      return new TableSchema(name, c.hasPath("description") ? c.getString("description") : "", cols,
+          c.hasPath("key") ? c.getStringList("key") : List.of(), c.hasPath("kind") ? c.getString("kind") : "output");
     } catch (ConfigException | IllegalArgumentException e) {
       throw Errors.schema(name, resource + ": " + e.getMessage());
     } catch (java.io.IOException e) {
@@ -100,6 +110,16 @@ public final class TableSchema implements Serializable {
 
   public String name() {
     return name;
+  }
+
+  /** Columns that identify a row (unique together); empty when the contract names none. */
+  public List<String> key() {
+    return key;
+  }
+
+  /** input (a source the ingest stage validates) or output. */
+  public String kind() {
+    return kind;
   }
 
   public String description() {

@@ -1,0 +1,73 @@
+package org.cercania.sample;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The effects planted in the sample and the record of them (the truth table).
+ *
+ * <p>A unit whose nearest open center lies in the inner ring gets the full effect of an outcome,
+ * in the second ring half of it, in the third a quarter, beyond nothing; a district with an open
+ * center gets the full effect. Constant mode: that effect from the first year on. Dynamic mode:
+ * multiplied by (1 + 0.2 e) (1 + (2014 - c) / 20), e the years since the nearest center opened
+ * and c its opening year, so effects grow with exposure and earlier cohorts gain more (the case
+ * where two-way fixed effects is biased).
+ */
+final class PlantedEffects {
+  static final double[] RING_SHARE = {1.0, 0.5, 0.25};
+
+  private final Map<String, Double> size;
+  private final boolean dynamic;
+  /** (family, outcome, term, cohort, year) -> {sum of effects, units}. */
+  private final Map<String, double[]> truth = new TreeMap<>();
+
+  PlantedEffects(Map<String, Double> size, boolean dynamic) {
+    this.size = size;
+    this.dynamic = dynamic;
+  }
+
+  double size(String outcome) {
+    Double s = size.get(outcome);
+    if (s == null) {
+      throw new IllegalStateException("no planted effect size for outcome " + outcome + " (cercania.sample.effect_sizes)");
+    }
+    return s;
+  }
+
+  /** Multiplier of the effect in year t for a unit in ring (0-based) whose nearest center first counted as open in openYear. */
+  double multiplier(int ring, int year, int openYear) {
+    if (ring < 0) {
+      return 0;
+    }
+    double m = RING_SHARE[ring];
+    if (dynamic) {
+      m *= (1 + 0.2 * (year - openYear)) * (1 + (2014 - openYear) / 20.0);
+    }
+    return m;
+  }
+
+  /** The effect on {@code outcome}, recorded in the truth table under the unit's cohort. */
+  double effect(String family, String outcome, int ring, int year, int openYear, int cohort) {
+    if (ring < 0) {
+      return 0;
+    }
+    double e = size(outcome) * multiplier(ring, year, openYear);
+    String key = String.join("\u0000", family, outcome, "ring" + (ring + 1), String.valueOf(cohort), String.valueOf(year));
+    double[] t = truth.computeIfAbsent(key, k -> new double[2]);
+    t[0] += e;
+    t[1] += 1;
+    return e;
+  }
+
+  void writeTruth(Writer w) throws IOException {
+    w.write("family,outcome,term,cohort,year,effect,units\n");
+    for (Map.Entry<String, double[]> e : truth.entrySet()) {
+      String[] k = e.getKey().split("\u0000");
+      w.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.10g,%d%n", k[0], k[1], k[2], k[3], k[4],
+          e.getValue()[0] / e.getValue()[1], (long) e.getValue()[1]));
+    }
+  }
+}
