@@ -14,7 +14,7 @@ public final class Main {
 
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.<Command>of()) {
+    for (Command c : List.<Command>of(new ExposureCommand())) {
       m.put(c.name(), c);
     }
     return m;
