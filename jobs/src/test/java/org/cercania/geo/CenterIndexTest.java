@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class CenterIndexTest {
+public class CenterIndexTest {
   private static final double[] RADII_M = {1_000, 2_000, 3_000, 5_000, 10_000};
 
   private static long day(String iso) {
@@ -19,7 +19,7 @@ class CenterIndexTest {
   }
 
   /** Centers clustered like a city plus scattered ones, with awkward dates. */
-  static List<CenterIndex.Center> randomCenters(Random rnd, int n) {
+  public static List<CenterIndex.Center> randomCenters(Random rnd, int n) {
     List<CenterIndex.Center> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       double lon, lat;
