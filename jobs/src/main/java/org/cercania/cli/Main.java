@@ -14,7 +14,7 @@ public final class Main {
 
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new SampleCommand(), new IngestCommand(), new DidCommand())) {
+    for (Command c : List.<Command>of(new SampleCommand(), new IngestCommand(), new ExposureCommand(), new DidCommand())) {
       m.put(c.name(), c);
     }
     return m;

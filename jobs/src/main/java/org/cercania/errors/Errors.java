@@ -54,6 +54,17 @@ public final class Errors {
         file + " row " + row + ", field '" + field + "': value '" + value + "' is not " + expected, null);
   }
 
+  /** A bad value in a table without line numbers (a DataFrame): names the record by its key. */
+  public static CercaniaException badRecord(Object table, String keyColumn, String key, String field, String value, String expected) {
+    return new CercaniaException("BAD_VALUE", EXIT_INPUT,
+        table + ": " + keyColumn + " '" + key + "', field '" + field + "': value '" + value + "' is not " + expected, null);
+  }
+
+  public static CercaniaException duplicateKey(Object table, String column, String value) {
+    return new CercaniaException("DUPLICATE_KEY", EXIT_INPUT,
+        table + ": " + column + " '" + value + "' appears more than once; it must be unique", null);
+  }
+
   public static CercaniaException schema(String table, String problem) {
     return new CercaniaException("SCHEMA", EXIT_INPUT, "schema '" + table + "': " + problem, null);
   }
