@@ -92,7 +92,8 @@ final class AttGt {
     boolean neverSmall = false;
     for (int i = 0; i < panel.allCohorts.length; i++) {
       double size = st.cohortSums[2 * i] / per;
-      if (size < req) {
+      // like R's aggregate over the remaining data, a cohort whose units were all dropped is not listed (0 always is)
+      if (size < req && (size > 0 || panel.allCohorts[i] == 0)) {
         small.add(Integer.toString(panel.allCohorts[i]));
         neverSmall |= panel.allCohorts[i] == 0;
       }
