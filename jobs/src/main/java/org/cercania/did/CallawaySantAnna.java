@@ -1,0 +1,266 @@
+package org.cercania.did;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.distribution.ChiSquaredDistribution;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.cercania.io.Progress;
+import org.cercania.io.TableSchema;
+
+/**
+ * Callaway and Sant'Anna's staggered difference-in-differences (estimator "cs"), defined by R
+ * did 2.3.0 (att_gt, aggte) and DRDID: group-time ATTs, their simple / dynamic / group / calendar
+ * aggregations and the Wald pre-test, with analytic or multiplier-bootstrap inference.
+ *
+ * <p>Spark passes over the panel (nothing proportional to the number of units reaches the driver):
+ * <ol>
+ *   <li>pass 0 ({@link CsPanel}): one aggregation for counts, periods and cohorts;</li>
+ *   <li>pass (a) ({@link CsPanel}): groupBy(unit) pivoting each unit's outcome (and covariates) by
+ *       period into arrays, with its cohort, weight and cluster; cached;</li>
+ *   <li>pass (b) ({@link CellStatistics}): one treeAggregate over unit rows giving every cell's
+ *       counts and weighted cross-products (X'WX, X'W dY) for treated and controls, cohort sizes
+ *       and data-check counts;</li>
+ *   <li>with covariates and method ipw / dr only ({@link PropensityScore}): one treeAggregate per
+ *       IRLS iteration of the per-cell logits (all cells together), then one for the moments at
+ *       the fitted scores;</li>
+ *   <li>pass (c) ({@link InfluencePass}): each unit's influence function for all cells and all
+ *       aggregations (the driver broadcasts the fits and the aggregation coefficients), summed by
+ *       cluster (a groupBy only when a cluster column is given), then one treeAggregate over
+ *       clusters for sum of squares, the pre-test cross-products and all bootstrap draws.</li>
+ * </ol>
+ * Output tables: {@code att_gt}, {@code aggregates}, {@code pretest} (schemas/). Messages about
+ * the data (dropped units, skipped cells) are printed and kept in {@link Result#notes()}.
+ *
+ * <p>Standard errors with a cluster column: analytic ones are sqrt(sum over clusters of the squared
+ * cluster sums of psi) / n (R did itself only clusters through its bootstrap, which uses cluster
+ * means of psi and n_clusters, as {@link MultiplierBootstrap} does); the pre-test's covariance uses
+ * the same cluster sums.
+ */
+public final class CallawaySantAnna implements Estimator {
+  private final CsOptions options;
+
+  public CallawaySantAnna() {
+    this(CsOptions.defaults());
+  }
+
+  public CallawaySantAnna(CsOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public String name() {
+    return "cs";
+  }
+
+  @Override
+  public Map<String, Dataset<Row>> estimate(Dataset<Row> panel, DidSpec spec) {
+    return run(panel, spec).tables();
+  }
+
+  /** The tables, the messages about the data, and the number of units and clusters used. */
+  public record Result(Map<String, Dataset<Row>> tables, List<String> notes, long n, long clusters) {}
+
+  public Result run(Dataset<Row> panel, DidSpec spec) {
+    Progress progress = new Progress("cs");
+    List<String> notes = new ArrayList<>() {
+      @Override
+      public boolean add(String s) {
+        progress.info(s);
+        return super.add(s);
+      }
+    };
+    SparkSession spark = panel.sparkSession();
+    spark.sparkContext().setJobDescription("cs: periods, cohorts and unit rows");
+    CsPanel prepared = CsPanel.prepare(panel, spec, notes);
+    try {
+      spark.sparkContext().setJobDescription("cs: cell statistics");
+      AttGt est = AttGt.estimate(prepared, notes);
+      List<CsAggregation.Target> targets = new ArrayList<>();
+      List<GtCell> estimated = new ArrayList<>();
+      int m = est.cells.size();
+      for (GtCell c : est.cells) {
+        if (est.models[c.index()] != null) {
+          double[] coef = new double[m];
+          coef[c.index()] = 1.0;
+          targets.add(new CsAggregation.Target("att_gt", c.index(), est.models[c.index()].att(), coef,
+              new double[prepared.cohorts.length], 0.0));
+          estimated.add(c);
+        }
+      }
+      if (estimated.isEmpty()) {
+        throw org.cercania.errors.Errors.estimation("cs", "no ATT(g,t) could be estimated (see the messages above)");
+      }
+      int nCells = targets.size();
+      targets.addAll(CsAggregation.targets(est, spec, options));
+      int[] pre = new int[0];
+      List<Integer> preList = new ArrayList<>();
+      for (int j = 0; j < nCells; j++) {
+        GtCell c = estimated.get(j);
+        if (c.g() > c.t() && !c.reference()) {
+          preList.add(j);
+        }
+      }
+      pre = preList.stream().mapToInt(Integer::intValue).toArray();
+      spark.sparkContext().setJobDescription("cs: influence functions" + (spec.bootstrap() > 0 ? " and bootstrap" : ""));
+      InfluencePass.Result inf = InfluencePass.run(est, targets, pre, spec, options);
+      spark.sparkContext().setJobDescription(null);
+      Inference ci = new Inference(est, targets, inf, spec, options, notes);
+      Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
+      tables.put("att_gt", attGtTable(spark, est, estimated, targets, ci));
+      tables.put("aggregates", aggregatesTable(spark, targets, nCells, ci));
+      tables.put("pretest", pretestTable(spark, est, targets, pre, inf, ci, notes));
+      progress.done();
+      return new Result(tables, List.copyOf(notes), est.n, inf.clusters);
+    } finally {
+      prepared.release();
+    }
+  }
+
+  /** Standard errors and critical values of every target. */
+  private static final class Inference {
+    final double[] se;
+    final double[] analyticSe;
+    final double[] crit;
+    final double z;
+
+    Inference(AttGt est, List<CsAggregation.Target> targets, InfluencePass.Result inf, DidSpec spec, CsOptions o,
+        List<String> notes) {
+      int nt = targets.size();
+      z = new NormalDistribution().inverseCumulativeProbability(1 - o.alpha() / 2);
+      analyticSe = new double[nt];
+      for (int t = 0; t < nt; t++) {
+        double s = Math.sqrt(inf.sumSq[t]) / est.n;
+        analyticSe[t] = s > MultiplierBootstrap.TINY ? s : Double.NaN;
+      }
+      se = analyticSe.clone();
+      crit = new double[nt];
+      Arrays.fill(crit, z);
+      int draws = spec.bootstrap();
+      if (draws <= 0) {
+        return;
+      }
+      double root = Math.sqrt(inf.clusters);
+      double[][] bres = new double[draws][nt];
+      for (int b = 0; b < draws; b++) {
+        for (int t = 0; t < nt; t++) {
+          bres[b][t] = inf.boot[b * nt + t] / root;
+        }
+      }
+      double[] sigma = new double[nt];
+      for (int t = 0; t < nt; t++) {
+        sigma[t] = MultiplierBootstrap.sigma(MultiplierBootstrap.column(bres, t));
+        boolean cell = targets.get(t).aggregation().equals("att_gt");
+        // att_gt keeps NA where the analytic se is NA; aggte takes the bootstrap se as is
+        se[t] = cell && Double.isNaN(analyticSe[t]) ? Double.NaN : sigma[t] / root;
+        if (!(se[t] > MultiplierBootstrap.TINY)) {
+          se[t] = Double.NaN;
+        }
+      }
+      // R did: no uniform band with only two periods
+      boolean cband = o.cband() && est.panel.periods.length > 2;
+      if (!cband) {
+        return;
+      }
+      for (String agg : List.of("att_gt", "dynamic", "group", "calendar")) {
+        int[] cols = java.util.stream.IntStream.range(0, nt)
+            .filter(t -> targets.get(t).aggregation().equals(agg) && targets.get(t).key() != null).toArray();
+        if (cols.length == 0) {
+          continue;
+        }
+        double cv = MultiplierBootstrap.criticalValue(bres, cols, sigma, o.alpha());
+        if (!agg.equals("att_gt")) {
+          // aggte's fallbacks to the pointwise band
+          if (!Double.isFinite(cv)) {
+            notes.add("simultaneous critical value for " + agg + " is not finite; reporting pointwise intervals");
+            cv = z;
+          } else if (cv < z) {
+            notes.add("simultaneous band for " + agg + " is narrower than the pointwise one; reporting pointwise intervals");
+            cv = z;
+          }
+        }
+        if (cv >= 7) {
+          notes.add("simultaneous critical value for " + agg + " is " + cv + ", arguably too large to be reliable");
+        }
+        for (int t : cols) {
+          crit[t] = cv;
+        }
+      }
+    }
+  }
+
+  private static Double boxed(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  private static Dataset<Row> attGtTable(SparkSession spark, AttGt est, List<GtCell> estimated,
+      List<CsAggregation.Target> targets, Inference ci) {
+    List<Row> rows = new ArrayList<>();
+    boolean rcs = est.panel.spec.repeatedCrossSection();
+    for (int j = 0; j < estimated.size(); j++) {
+      GtCell c = estimated.get(j);
+      double att = targets.get(j).estimate();
+      double se = ci.se[j];
+      long nT = rcs ? est.stats.count(c.index(), 0) + est.stats.count(c.index(), 1) : est.stats.count(c.index(), 0);
+      long nC = rcs ? est.stats.count(c.index(), 2) + est.stats.count(c.index(), 3) : est.stats.count(c.index(), 1);
+      rows.add(RowFactory.create(c.g(), c.t(), att, boxed(se), boxed(att - ci.crit[j] * se), boxed(att + ci.crit[j] * se),
+          ci.crit[j], nT, nC, c.base(), c.post()));
+    }
+    TableSchema s = TableSchema.load("att_gt");
+    return s.conform(spark.createDataFrame(rows, s.structType()));
+  }
+
+  private static Dataset<Row> aggregatesTable(SparkSession spark, List<CsAggregation.Target> targets, int nCells,
+      Inference ci) {
+    List<Row> rows = new ArrayList<>();
+    for (int t = nCells; t < targets.size(); t++) {
+      CsAggregation.Target tg = targets.get(t);
+      double se = ci.se[t];
+      double cv = ci.crit[t];
+      rows.add(RowFactory.create(tg.aggregation(), tg.key(), tg.estimate(), boxed(se), boxed(tg.estimate() - cv * se),
+          boxed(tg.estimate() + cv * se), cv));
+    }
+    TableSchema s = TableSchema.load("aggregates");
+    return s.conform(spark.createDataFrame(rows, s.structType()));
+  }
+
+  /** R did's Wald pre-test: W = n att' V^-1 att over pre-treatment cells with a non-zero se. */
+  private static Dataset<Row> pretestTable(SparkSession spark, AttGt est, List<CsAggregation.Target> targets, int[] pre,
+      InfluencePass.Result inf, Inference ci, List<String> notes) {
+    List<Row> rows = new ArrayList<>();
+    List<Integer> keep = new ArrayList<>();
+    for (int i = 0; i < pre.length; i++) {
+      if (Double.isFinite(ci.analyticSe[pre[i]])) {
+        keep.add(i);
+      }
+    }
+    int q = keep.size();
+    if (q == 0) {
+      notes.add("no pre-treatment periods to test");
+    } else {
+      double[][] v = new double[q][q];
+      double[] att = new double[q];
+      for (int a = 0; a < q; a++) {
+        att[a] = targets.get(pre[keep.get(a)]).estimate();
+        for (int b = 0; b < q; b++) {
+          v[a][b] = inf.cross[keep.get(a) * pre.length + keep.get(b)] / est.n;
+        }
+      }
+      if (SmallMatrix.rcond(v) <= Math.ulp(1.0)) {
+        notes.add("no pre-test Wald statistic: the pre-treatment covariance matrix is singular");
+      } else {
+        double w = est.n * SmallMatrix.dot(att, SmallMatrix.times(SmallMatrix.inverse(v), att));
+        double pv = 1 - new ChiSquaredDistribution(q).cumulativeProbability(w);
+        rows.add(RowFactory.create("cs", "pre_treatment_att_gt_zero", w, null, q, null, pv, "influence_function"));
+      }
+    }
+    TableSchema s = TableSchema.load("pretest");
+    return s.conform(spark.createDataFrame(rows, s.structType()));
+  }
+}

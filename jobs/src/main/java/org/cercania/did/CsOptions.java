@@ -1,0 +1,31 @@
+package org.cercania.did;
+
+import java.io.Serializable;
+
+/**
+ * Options of the Callaway-Sant'Anna estimator that {@link DidSpec} does not carry, with R did's
+ * defaults: {@code alp = 0.05}, {@code cband = TRUE} (used only when bootstrapping),
+ * {@code balance_e = NULL}. The multiplier defaults to Mammen's two-point weights; R did
+ * (BMisc::multiplier_bootstrap) draws Rademacher weights, available as {@link Multiplier#RADEMACHER}.
+ */
+public record CsOptions(double alpha, boolean cband, Integer balanceE, Multiplier multiplier) implements Serializable {
+
+  /** Distribution of the bootstrap multipliers: both have mean 0 and variance 1. */
+  public enum Multiplier { MAMMEN, RADEMACHER }
+
+  public static CsOptions defaults() {
+    return new CsOptions(0.05, true, null, Multiplier.MAMMEN);
+  }
+
+  public CsOptions withBalanceE(Integer e) {
+    return new CsOptions(alpha, cband, e, multiplier);
+  }
+
+  public CsOptions withCband(boolean c) {
+    return new CsOptions(alpha, c, balanceE, multiplier);
+  }
+
+  public CsOptions withMultiplier(Multiplier m) {
+    return new CsOptions(alpha, cband, balanceE, m);
+  }
+}

@@ -1,0 +1,297 @@
+package org.cercania.did;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.storage.StorageLevel;
+import org.cercania.errors.Errors;
+
+/**
+ * The panel as R did's pre_process_did leaves it, built in two Spark passes:
+ * <ol>
+ *   <li>pass 0, one aggregation: row counts and the distinct periods and cohorts (O(T + G) values to
+ *       the driver), which fix the periods kept, the cohorts estimated and the cohort recodings;</li>
+ *   <li>pass (a), one groupBy(unit): each unit's cohort, weight, cluster and its outcome and
+ *       covariates pivoted by period into arrays ({@link UnitRow}); cached for the later passes.</li>
+ * </ol>
+ * Data-dependent decisions that need counts (units treated in the first period, unbalanced units,
+ * inconsistent units) are marked on each row here and counted in the cell-statistics pass.
+ */
+final class CsPanel {
+  final DidSpec spec;
+  /** Periods kept, ascending. */
+  final int[] periods;
+  /** Treated cohorts estimated (R's glist), ascending. */
+  final int[] cohorts;
+  /** Every cohort value present after recoding (0 included), ascending: for group-size checks. */
+  final int[] allCohorts;
+  /** Number of covariates (without the intercept). */
+  final int p;
+  final JavaRDD<UnitRow> units;
+
+  private CsPanel(DidSpec spec, int[] periods, int[] cohorts, int[] allCohorts, int p, JavaRDD<UnitRow> units) {
+    this.spec = spec;
+    this.periods = periods;
+    this.cohorts = cohorts;
+    this.allCohorts = allCohorts;
+    this.p = p;
+    this.units = units;
+  }
+
+  static final String EST = "cs";
+
+  static CsPanel prepare(Dataset<Row> panel, DidSpec spec, List<String> notes) {
+    List<String> present = Arrays.asList(panel.columns());
+    List<String> needed = new ArrayList<>(List.of(spec.unit(), spec.time(), spec.cohort(), spec.outcome()));
+    if (spec.weights() != null) {
+      needed.add(spec.weights());
+    }
+    if (spec.cluster() != null) {
+      needed.add(spec.cluster());
+    }
+    needed.addAll(spec.covariates());
+    for (String c : needed) {
+      if (!present.contains(c)) {
+        throw Errors.missingColumn("the panel", c, present);
+      }
+    }
+    for (String c : numericColumns(spec)) {
+      DataType dt = panel.schema().apply(c).dataType();
+      if (!(dt instanceof NumericType)) {
+        throw Errors.estimation(EST, "column '" + c + "' must be numeric; it is " + dt.simpleString());
+      }
+    }
+    if (!List.of("dr", "ipw", "reg").contains(spec.method())) {
+      throw Errors.estimation(EST, "method '" + spec.method() + "' is not one of dr, ipw, reg");
+    }
+    if (spec.anticipation() < 0) {
+      throw Errors.estimation(EST, "anticipation must be >= 0; it is " + spec.anticipation());
+    }
+    int p = spec.covariates().size();
+    boolean rcs = spec.repeatedCrossSection();
+
+    // Internal names so user columns cannot clash; cohort null means never treated (DidSpec).
+    List<Column> sel = new ArrayList<>();
+    sel.add(column(spec.unit()).cast("string").as("_u"));
+    sel.add(column(spec.time()).cast("int").as("_t"));
+    sel.add(coalesce(column(spec.cohort()).cast("int"), lit(0)).as("_g"));
+    sel.add(column(spec.outcome()).cast("double").as("_y"));
+    sel.add((spec.weights() == null ? lit(1.0) : column(spec.weights()).cast("double")).as("_w"));
+    Column unitKey = rcs ? concat_ws("@", column(spec.unit()).cast("string"), column(spec.time()).cast("string")) : column(spec.unit()).cast("string");
+    sel.add((spec.cluster() == null ? unitKey : column(spec.cluster()).cast("string")).as("_c"));
+    for (int j = 0; j < p; j++) {
+      sel.add(column(spec.covariates().get(j)).cast("double").as("_x" + j));
+    }
+    Dataset<Row> df = panel.select(sel.toArray(new Column[0]));
+    Column complete = col("_u").isNotNull().and(col("_t").isNotNull()).and(col("_y").isNotNull()).and(isnan(col("_y")).unary_$bang())
+        .and(col("_w").isNotNull()).and(isnan(col("_w")).unary_$bang()).and(col("_c").isNotNull());
+    for (int j = 0; j < p; j++) {
+      complete = complete.and(col("_x" + j).isNotNull()).and(isnan(col("_x" + j)).unary_$bang());
+    }
+    df = df.withColumn("_ok", complete);
+
+    // pass 0: counts and the distinct periods and cohorts
+    Row r0 = df.agg(count(lit(1)), sum(when(col("_ok"), 1L).otherwise(0L)),
+        collect_set(when(col("_ok"), col("_t"))), collect_set(when(col("_ok"), col("_g"))),
+        min(when(col("_ok"), col("_w")))).first();
+    long rows = r0.getLong(0);
+    long completeRows = r0.isNullAt(1) ? 0 : r0.getLong(1);
+    if (rows - completeRows > 0) {
+      notes.add("dropped " + (rows - completeRows) + " rows from the panel due to missing data");
+    }
+    int[] tlist = r0.<Integer>getList(2).stream().mapToInt(Integer::intValue).sorted().toArray();
+    int[] graw = r0.<Integer>getList(3).stream().mapToInt(Integer::intValue).sorted().toArray();
+    if (tlist.length < 2) {
+      throw Errors.estimation(EST, "the panel has " + tlist.length + " period(s) with complete data; at least 2 are needed");
+    }
+    if (!r0.isNullAt(4) && r0.getDouble(4) < 0) {
+      throw Errors.estimation(EST, "weights column '" + spec.weights() + "' has negative values");
+    }
+    int maxT = tlist[tlist.length - 1];
+    // R did (pre_process_did): cohorts first treated after the last period are never treated.
+    int[] beyond = Arrays.stream(graw).filter(g -> g > maxT).toArray();
+    if (beyond.length > 0) {
+      notes.add("cohort(s) " + join(beyond) + " start after the last period " + maxT
+          + ": their units are treated as never treated (as R did does)");
+    }
+    int[] gvals = Arrays.stream(graw).map(g -> g > maxT ? 0 : g).distinct().sorted().toArray();
+    int a = spec.anticipation();
+    boolean hasNever = Arrays.stream(gvals).anyMatch(g -> g == 0);
+    Integer latestAsNever = null;
+    int[] kept = tlist;
+    Integer excludeLatest = null;
+    if (!hasNever) {
+      int latest = gvals[gvals.length - 1];
+      int cutoff = latest - a;
+      kept = Arrays.stream(tlist).filter(t -> t < cutoff).toArray();
+      if (spec.control() == DidSpec.ControlGroup.NEVER) {
+        latestAsNever = latest;
+        notes.add("no never-treated units: cohort " + latest + " is used as never treated and periods from " + cutoff
+            + " on are dropped (as R did does)");
+      } else {
+        excludeLatest = latest;
+        notes.add("no never-treated units: periods from " + cutoff + " on are dropped and cohort " + latest
+            + " serves only as a not-yet-treated control (as R did does)");
+      }
+      if (kept.length < 2) {
+        throw Errors.estimation(EST, "no never-treated units and fewer than 2 periods before cohort " + latest
+            + " is treated; nothing can be estimated");
+      }
+    }
+    final int first = kept[0];
+    final Integer lan = latestAsNever;
+    final Integer exl = excludeLatest;
+    int[] allCohorts = Arrays.stream(gvals).map(g -> lan != null && g == lan ? 0 : g).distinct().sorted().toArray();
+    int[] glist = Arrays.stream(allCohorts).filter(g -> g > 0 && g > first + a && (exl == null || g != exl)).toArray();
+    if (glist.length == 0) {
+      throw Errors.estimation(EST, "no cohort can be estimated: column '" + spec.cohort() + "' must hold the period a unit is"
+          + " first treated (0 or null if never), and some cohort must start after the first period " + first
+          + (a > 0 ? " + anticipation " + a : ""));
+    }
+
+    Column g = col("_g");
+    g = when(g.gt(maxT), 0).otherwise(g);
+    if (lan != null) {
+      g = when(g.equalTo(lan), 0).otherwise(g);
+    }
+    Object[] keptBoxed = Arrays.stream(kept).boxed().toArray();
+    Dataset<Row> ok = df.filter(col("_ok").and(col("_t").isin(keptBoxed))).withColumn("_g", g);
+    final int[] periods = kept;
+    final int antic = a;
+    JavaRDD<UnitRow> units;
+    if (rcs) {
+      List<Column> cols = new ArrayList<>(List.of(col("_u"), col("_c"), col("_g"), col("_w"), col("_t"), col("_y")));
+      for (int j = 0; j < p; j++) {
+        cols.add(col("_x" + j));
+      }
+      units = ok.select(cols.toArray(new Column[0])).javaRDD().map(r -> crossSectionRow(r, periods, p, antic));
+    } else {
+      List<Column> aggs = new ArrayList<>();
+      aggs.add(max(col("_g")));
+      aggs.add(min(col("_w")));
+      aggs.add(max(col("_w")));
+      aggs.add(min(col("_c")));
+      aggs.add(max(col("_c")));
+      aggs.add(count(lit(1)));
+      for (int t : periods) {
+        aggs.add(max(when(col("_t").equalTo(t), col("_y"))));
+      }
+      for (int t : periods) {
+        for (int j = 0; j < p; j++) {
+          aggs.add(max(when(col("_t").equalTo(t), col("_x" + j))));
+        }
+      }
+      Dataset<Row> byUnit = ok.groupBy(col("_u")).agg(min(col("_g")), aggs.subList(0, aggs.size()).toArray(new Column[0]));
+      units = byUnit.javaRDD().map(r -> panelRow(r, periods, p, antic));
+    }
+    units = units.persist(StorageLevel.MEMORY_AND_DISK());
+    return new CsPanel(spec, periods, glist, allCohorts, p, units);
+  }
+
+  private static List<String> numericColumns(DidSpec spec) {
+    List<String> c = new ArrayList<>(List.of(spec.time(), spec.cohort(), spec.outcome()));
+    if (spec.weights() != null) {
+      c.add(spec.weights());
+    }
+    c.addAll(spec.covariates());
+    return c;
+  }
+
+  private static int firstStatus(int cohort, int first, int antic) {
+    if (cohort != 0 && cohort <= first) {
+      return UnitRow.FIRST_TREATED;
+    }
+    if (cohort != 0 && cohort <= first + antic) {
+      return UnitRow.EARLY;
+    }
+    return UnitRow.OK;
+  }
+
+  /** Row layout: _u, min(_g), max(_g), min(_w), max(_w), min(_c), max(_c), count, y by period, x by period. */
+  private static UnitRow panelRow(Row r, int[] periods, int p, int antic) {
+    int nT = periods.length;
+    String id = r.getString(0);
+    int gmin = r.getInt(1);
+    int gmax = r.getInt(2);
+    double wmin = r.getDouble(3);
+    double wmax = r.getDouble(4);
+    String cmin = r.getString(5);
+    String cmax = r.getString(6);
+    long rows = r.getLong(7);
+    double[] y = new double[nT];
+    int observed = 0;
+    for (int j = 0; j < nT; j++) {
+      if (r.isNullAt(8 + j)) {
+        y[j] = Double.NaN;
+      } else {
+        y[j] = r.getDouble(8 + j);
+        observed++;
+      }
+    }
+    double[] x = new double[nT * p];
+    for (int j = 0; j < nT * p; j++) {
+      x[j] = r.isNullAt(8 + nT + j) ? Double.NaN : r.getDouble(8 + nT + j);
+    }
+    int status;
+    if (rows > observed) {
+      status = UnitRow.DUPLICATE;
+    } else if (gmin != gmax) {
+      status = UnitRow.COHORT_VARIES;
+    } else if (wmin != wmax) {
+      status = UnitRow.WEIGHT_VARIES;
+    } else if (!cmin.equals(cmax)) {
+      status = UnitRow.CLUSTER_VARIES;
+    } else {
+      status = firstStatus(gmin, periods[0], antic);
+      if (status != UnitRow.FIRST_TREATED && observed < nT) {
+        status = UnitRow.UNBALANCED;
+      }
+    }
+    return new UnitRow(id, cmin, gmin, wmin, -1, y, x, status);
+  }
+
+  /** Row layout: _u, _c, _g, _w, _t, _y, covariates. */
+  private static UnitRow crossSectionRow(Row r, int[] periods, int p, int antic) {
+    int t = r.getInt(4);
+    int idx = Arrays.binarySearch(periods, t);
+    double[] x = new double[p];
+    for (int j = 0; j < p; j++) {
+      x[j] = r.getDouble(6 + j);
+    }
+    int g = r.getInt(2);
+    return new UnitRow(r.getString(0) + "@" + t, r.getString(1), g, r.getDouble(3), idx, new double[] {r.getDouble(5)}, x,
+        firstStatus(g, periods[0], antic));
+  }
+
+  /** A user column by name, quoted so names with dots (e.g. first.treat) are not read as struct fields. */
+  static Column column(String name) {
+    return col("`" + name.replace("`", "``") + "`");
+  }
+
+  static String join(int[] v) {
+    return Arrays.stream(v).mapToObj(Integer::toString).collect(Collectors.joining(", "));
+  }
+
+  void release() {
+    units.unpersist(false);
+  }
+}

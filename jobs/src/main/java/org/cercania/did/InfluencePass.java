@@ -1,0 +1,177 @@
+package org.cercania.did;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import scala.Tuple2;
+
+/**
+ * Pass (c): every unit's influence-function value for every target (each estimated ATT(g,t),
+ * then each aggregation of {@link CsAggregation}), from the broadcast cell fits and target
+ * coefficients; summed by cluster (a groupBy(cluster) when a cluster column is given, none when
+ * units are the clusters), then one treeAggregate over clusters giving sum_c S_c^2 for every
+ * target, the cross-products of the pre-treatment cells (Wald pre-test) and, when bootstrapping,
+ * all B draws sum_c xi_{c,b} Sbar_c as one B x T array (not B Spark jobs).
+ */
+final class InfluencePass {
+  private InfluencePass() {}
+
+  /** What the driver gets back: O(T + P^2 + B * T) numbers. */
+  static final class Result implements Serializable {
+    final double[] sumSq;
+    final double[] cross;
+    final double[] boot;
+    long clusters;
+
+    Result(int targets, int pre, int draws) {
+      sumSq = new double[targets];
+      cross = new double[pre * pre];
+      boot = new double[draws * targets];
+    }
+
+    /** Adds one cluster: S its psi sums, count its number of units. */
+    Result add(String clusterId, double[] s, long count, int[] pre, long seed, int draws, CsOptions.Multiplier kind) {
+      int nt = sumSq.length;
+      clusters++;
+      for (int t = 0; t < nt; t++) {
+        sumSq[t] += s[t] * s[t];
+      }
+      int np = pre.length;
+      for (int i = 0; i < np; i++) {
+        for (int j = 0; j < np; j++) {
+          cross[i * np + j] += s[pre[i]] * s[pre[j]];
+        }
+      }
+      if (draws > 0) {
+        long h = MultiplierBootstrap.clusterHash(clusterId, seed);
+        double inv = 1.0 / count;
+        for (int b = 0; b < draws; b++) {
+          double xi = MultiplierBootstrap.draw(h, b, kind) * inv;
+          int off = b * nt;
+          for (int t = 0; t < nt; t++) {
+            boot[off + t] += xi * s[t];
+          }
+        }
+      }
+      return this;
+    }
+
+    Result merge(Result o) {
+      for (int i = 0; i < sumSq.length; i++) {
+        sumSq[i] += o.sumSq[i];
+      }
+      for (int i = 0; i < cross.length; i++) {
+        cross[i] += o.cross[i];
+      }
+      for (int i = 0; i < boot.length; i++) {
+        boot[i] += o.boot[i];
+      }
+      clusters += o.clusters;
+      return this;
+    }
+  }
+
+  /** Sparse rows of the map from cell psi to target psi, plus the cohort and constant terms. */
+  static final class TargetMap implements Serializable {
+    final int[][] idx;
+    final double[][] val;
+    final double[][] cohortCoef;
+    final double[] constant;
+
+    TargetMap(List<CsAggregation.Target> targets) {
+      int nt = targets.size();
+      idx = new int[nt][];
+      val = new double[nt][];
+      cohortCoef = new double[nt][];
+      constant = new double[nt];
+      for (int t = 0; t < nt; t++) {
+        CsAggregation.Target tg = targets.get(t);
+        double[] a = tg.cellCoef();
+        int nz = 0;
+        for (double v : a) {
+          nz += v != 0 ? 1 : 0;
+        }
+        idx[t] = new int[nz];
+        val[t] = new double[nz];
+        int q = 0;
+        for (int c = 0; c < a.length; c++) {
+          if (a[c] != 0) {
+            idx[t][q] = c;
+            val[t][q++] = a[c];
+          }
+        }
+        cohortCoef[t] = tg.cohortCoef();
+        constant[t] = tg.constant();
+      }
+    }
+  }
+
+  static Result run(AttGt est, List<CsAggregation.Target> targets, int[] pre, DidSpec spec, CsOptions options) {
+    JavaRDD<UnitRow> units = est.panel.units;
+    GtCell[] cells = est.cells.toArray(new GtCell[0]);
+    CellModel[] models = est.models;
+    TargetMap map = new TargetMap(targets);
+    int[] cohorts = est.panel.cohorts;
+    int p = est.panel.p;
+    boolean includeEarly = est.includeEarly;
+    int nt = targets.size();
+    int draws = Math.max(0, spec.bootstrap());
+    long seed = spec.seed();
+    CsOptions.Multiplier kind = options.multiplier();
+    JavaRDD<UnitRow> used = units.filter(u -> u.status == UnitRow.OK || (includeEarly && u.status == UnitRow.EARLY));
+    Result zero = new Result(nt, pre.length, draws);
+    if (spec.cluster() == null) {
+      return used.treeAggregate(zero,
+          (acc, u) -> acc.add(u.cluster, psi(u, cells, models, map, cohorts, p), 1, pre, seed, draws, kind),
+          Result::merge, 2);
+    }
+    JavaPairRDD<String, double[]> byCluster = used
+        .mapToPair(u -> {
+          double[] s = psi(u, cells, models, map, cohorts, p);
+          double[] withCount = Arrays.copyOf(s, s.length + 1);
+          withCount[s.length] = 1;
+          return new Tuple2<>(u.cluster, withCount);
+        })
+        .reduceByKey(PropensityScore::add);
+    return byCluster.treeAggregate(zero,
+        (acc, kv) -> acc.add(kv._1(), Arrays.copyOf(kv._2(), nt), Math.round(kv._2()[nt]), pre, seed, draws, kind),
+        Result::merge, 2);
+  }
+
+  /** psi of one unit for every target. */
+  static double[] psi(UnitRow u, GtCell[] cells, CellModel[] models, TargetMap map, int[] cohorts, int p) {
+    double[] cellPsi = new double[cells.length];
+    double[] x = new double[p + 1];
+    if (u.status == UnitRow.OK) {
+      for (GtCell c : cells) {
+        CellModel m = models[c.index()];
+        if (m == null) {
+          continue;
+        }
+        int role = c.role(u.cohort);
+        if (CellStatistics.group(u, c, role) < 0) {
+          continue;
+        }
+        CellStatistics.design(u, c, p, x);
+        cellPsi[c.index()] = m.psi(u, c, role, x);
+      }
+    }
+    int gi = Arrays.binarySearch(cohorts, u.cohort);
+    double[] out = new double[map.idx.length];
+    for (int t = 0; t < out.length; t++) {
+      double s = map.constant[t];
+      int[] ix = map.idx[t];
+      double[] v = map.val[t];
+      for (int q = 0; q < ix.length; q++) {
+        s += v[q] * cellPsi[ix[q]];
+      }
+      if (gi >= 0) {
+        s += u.weight * map.cohortCoef[t][gi];
+      }
+      out[t] = s;
+    }
+    return out;
+  }
+}
