@@ -5,7 +5,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
 import org.cercania.ingest.IngestJob;
 import org.cercania.io.SparkSessions;
@@ -43,25 +42,10 @@ public final class IngestCommand implements Command {
       }
     }
     if (files.isEmpty()) {
-      files = studyInputs(s);
+      files = Pipeline.studyInputs(s);
     }
-    if (files.isEmpty()) {
-      throw org.cercania.errors.Errors.usage("cercania ingest: no input given; pass --<source> FILE or a --study whose cercania.inputs name files");
-    }
-    SparkSession spark = SparkSessions.get("cercania ingest");
-    new IngestJob(spark, s.string("cercania.out"), runId(o), s.number("cercania.ingest.max_reject_rate")).run(files);
+    Pipeline.ingest(s, SparkSessions.get("cercania ingest"), runId(o), files);
     return 0;
-  }
-
-  static Map<String, String> studyInputs(Settings s) {
-    Map<String, String> files = new LinkedHashMap<>();
-    for (String src : IngestJob.ORDER) {
-      String path = "cercania.inputs." + src;
-      if (s.has(path) && !s.string(path).isBlank()) {
-        files.put(src, s.string(path));
-      }
-    }
-    return files;
   }
 
   static String runId(Options o) {

@@ -14,7 +14,12 @@ public final class Main {
 
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new SampleCommand(), new IngestCommand(), new ExposureCommand(), new DidCommand())) {
+    for (Command c : List.<Command>of(new SampleCommand(), new IngestCommand(), new ExposureCommand(),
+        new StageCommand("panel", "Join outcomes with exposure into OUT/panel (Delta), one row per outcome, unit and year.", Pipeline::panel),
+        new StageCommand("estimate", "TWFE by distance ring and event studies for every outcome into OUT/results (Delta).", Pipeline::estimate),
+        new StageCommand("publish", "Write Parquet snapshots of the results under OUT/published (estimates, event_study, truth, manifest).",
+            Pipeline::publish),
+        new RunCommand(), new DidCommand())) {
       m.put(c.name(), c);
     }
     return m;

@@ -26,7 +26,7 @@ import org.cercania.io.TableSchema;
  */
 public final class EventStudy implements Estimator {
   public static final String PREFIX = "rel::";
-  static final String REL = "__rel";
+  public static final String REL = "__rel";
 
   @Override
   public String name() {
@@ -54,7 +54,7 @@ public final class EventStudy implements Estimator {
   }
 
   /** Adds the event-time column (null for never-treated units), binned to the spec's window. */
-  static Dataset<Row> withEventTime(Dataset<Row> p, DidSpec spec) {
+  public static Dataset<Row> withEventTime(Dataset<Row> p, DidSpec spec) {
     Column rel = col(spec.time()).cast("int").minus(col(spec.cohort()));
     if (spec.eventMin() != null) {
       rel = greatest(rel, lit(spec.eventMin()));
@@ -69,7 +69,7 @@ public final class EventStudy implements Estimator {
   }
 
   /** Event times present among treated units, except the reference -1. */
-  static List<Integer> levels(Dataset<Row> p) {
+  public static List<Integer> levels(Dataset<Row> p) {
     List<Integer> levels = new ArrayList<>();
     for (Row r : p.select(REL).distinct().filter(col(REL).isNotNull()).orderBy(REL).collectAsList()) {
       if (r.getInt(0) != -1) {

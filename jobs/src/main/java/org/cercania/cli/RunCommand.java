@@ -1,0 +1,47 @@
+package org.cercania.cli;
+
+import org.apache.spark.sql.SparkSession;
+import org.cercania.config.Settings;
+import org.cercania.io.Progress;
+import org.cercania.io.SparkSessions;
+
+/** {@code cercania run}: every stage in order in one Spark application (optionally on the embedded sample). */
+public final class RunCommand implements Command {
+  @Override
+  public String name() {
+    return "run";
+  }
+
+  @Override
+  public String summary() {
+    return "Run all stages (sample with --sample, ingest, exposure, panel, estimate, publish) and print estimates next to the planted truth.";
+  }
+
+  @Override
+  public Options options() {
+    return new SampleCommand().options().flag("--sample", "generate the embedded synthetic sample first (study 'sample')")
+        .value("--run-id", "ID", "run id recorded with rejects (default: UTC time)");
+  }
+
+  @Override
+  public int run(Options o) {
+    Progress progress = new Progress("run");
+    o.require("--out");
+    Settings s = StudyOptions.settings(o);
+    if (o.flag("--sample")) {
+      if (!"sample".equals(o.get("--study"))) {
+        throw org.cercania.errors.Errors.usage("--sample runs the 'sample' study; drop --study " + o.get("--study"));
+      }
+      SampleCommand.generate(o, s);
+    }
+    SparkSession spark = SparkSessions.get("cercania run");
+    Pipeline.ingest(s, spark, IngestCommand.runId(o), Pipeline.studyInputs(s));
+    Pipeline.exposure(s, spark);
+    Pipeline.panel(s, spark);
+    Pipeline.estimate(s, spark);
+    Pipeline.publish(s, spark);
+    progress.info("published tables under " + s.string("cercania.out") + "/published");
+    progress.done();
+    return 0;
+  }
+}

@@ -1,0 +1,76 @@
+package org.cercania.publish;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.cercania.io.Inputs;
+import org.cercania.io.Manifest;
+import org.cercania.io.Outputs;
+import org.cercania.io.Progress;
+import org.cercania.io.TableSchema;
+import org.cercania.io.Tables;
+
+/**
+ * The publish stage: plain Parquet snapshots under {@code OUT/published/} for notebooks and other
+ * readers without Delta (estimates, event_study, truth when the study has one, manifest), each
+ * written beside and renamed into place so a reader never sees half a table.
+ */
+public final class PublishJob {
+  private final SparkSession spark;
+  private final String out;
+  private final String truthFile;
+
+  public PublishJob(SparkSession spark, String out, String truthFile) {
+    this.spark = spark;
+    this.out = out;
+    this.truthFile = truthFile;
+  }
+
+  public void run() {
+    Progress progress = new Progress("publish");
+    String dir = out + "/published";
+    for (String table : List.of("estimates", "event_study")) {
+      Dataset<Row> t = TableSchema.load(table).conform(Tables.stage(spark, out, "results/" + table, "estimate"));
+      Outputs.writeParquet(t.coalesce(1), dir + "/" + table);
+      progress.step("published " + table, spark.read().parquet(dir + "/" + table).count());
+    }
+    if (truthFile != null) {
+      Dataset<Row> truth = TableSchema.load("truth").conform(Inputs.readTable(spark, truthFile, "csv"));
+      Outputs.writeParquet(truth.coalesce(1), dir + "/truth");
+      progress.step("published truth", spark.read().parquet(dir + "/truth").count());
+    }
+    ObjectNode section = Manifest.newSection();
+    section.put("tables", truthFile == null ? "estimates, event_study, manifest" : "estimates, event_study, truth, manifest");
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "publish", section);
+    ObjectNode manifest = Manifest.read(spark.sparkContext().hadoopConfiguration(), out);
+    List<Row> rows = new ArrayList<>();
+    flatten("", manifest, rows);
+    Dataset<Row> m = spark.createDataFrame(rows, TableSchema.load("manifest").structType());
+    Outputs.writeParquet(m.coalesce(1), dir + "/manifest");
+    progress.step("published manifest", rows.size());
+    progress.done();
+  }
+
+  /** The manifest as (section, key, value) rows: section = stage, key = dotted path inside it. */
+  private static void flatten(String prefix, JsonNode node, List<Row> rows) {
+    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue().isObject()) {
+        flatten(path, e.getValue(), rows);
+      } else {
+        int dot = path.indexOf('.');
+        rows.add(RowFactory.create(dot < 0 ? path : path.substring(0, dot), dot < 0 ? "" : path.substring(dot + 1),
+            e.getValue().asText()));
+      }
+    }
+  }
+}
