@@ -21,9 +21,13 @@ import org.apache.spark.sql.types.StructType;
 import org.cercania.errors.Errors;
 import org.cercania.geo.CenterIndex;
 import org.cercania.geo.UnitExposure;
-import org.cercania.geo.YearWindow;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * The exposure stage's core: for every located unit and every year, the nearest OPEN center and its
@@ -60,8 +64,58 @@ public final class NearestOpenCenter {
     cols.add(col("lat").cast("double"));
     Dataset<Row> slim = units.select(cols.toArray(new Column[0]));
     Broadcast<CenterIndex> bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(index);
-    StructType schema = outputSchema(withType, spec);
-    return slim.mapPartitions(new PerUnit(bc, spec, withType), Encoders.row(schema));
+    // One wide row per unit (its years as arrays), then posexplode in generated code: much cheaper
+    // than encoding one generic Row per unit and year.
+    Dataset<Row> wide = slim.mapPartitions(new PerUnit(bc, spec, withType), Encoders.row(wideSchema(withType, spec)));
+    List<String> labels = spec.radiusLabels();
+    List<Column> exploded = new ArrayList<>();
+    if (withType) {
+      exploded.add(col("unit_type"));
+    }
+    exploded.add(col("unit_id"));
+    exploded.add(posexplode(col("nearest")).as(new String[] {"i", "nearest_center_id"}));
+    exploded.add(col("distance"));
+    for (int r = 0; r < labels.size(); r++) {
+      exploded.add(col("within_" + r));
+      exploded.add(col("cohort_" + r));
+    }
+    Dataset<Row> long_ = wide.select(exploded.toArray(new Column[0]));
+    List<Column> out = new ArrayList<>();
+    if (withType) {
+      out.add(col("unit_type"));
+    }
+    out.add(col("unit_id"));
+    Column year = col("i").plus(spec.fromYear());
+    out.add(year.cast("int").as("year"));
+    out.add(col("nearest_center_id"));
+    Column d = element_at(col("distance"), col("i").plus(1));
+    out.add(when(isnan(d), lit(null)).otherwise(d).as("nearest_distance_m"));
+    for (int r = 0; r < labels.size(); r++) {
+      out.add(element_at(col("within_" + r), col("i").plus(1)).as("centers_within_" + labels.get(r)));
+    }
+    for (int r = 0; r < labels.size(); r++) {
+      out.add(col("cohort_" + r).as("cohort_" + labels.get(r)));
+    }
+    for (int r = 0; r < labels.size(); r++) {
+      Column c = col("cohort_" + r);
+      out.add(when(c.equalTo(0), lit(null)).otherwise(year.minus(c)).cast("int").as("years_since_" + labels.get(r)));
+    }
+    return long_.select(out.toArray(new Column[0]));
+  }
+
+  private static StructType wideSchema(boolean withType, ExposureSpec spec) {
+    List<StructField> f = new ArrayList<>();
+    if (withType) {
+      f.add(DataTypes.createStructField("unit_type", DataTypes.StringType, true));
+    }
+    f.add(DataTypes.createStructField("unit_id", DataTypes.StringType, false));
+    f.add(DataTypes.createStructField("nearest", DataTypes.createArrayType(DataTypes.StringType, true), false));
+    f.add(DataTypes.createStructField("distance", DataTypes.createArrayType(DataTypes.DoubleType, false), false));
+    for (int r = 0; r < spec.radiiKm().size(); r++) {
+      f.add(DataTypes.createStructField("within_" + r, DataTypes.createArrayType(DataTypes.IntegerType, false), false));
+      f.add(DataTypes.createStructField("cohort_" + r, DataTypes.IntegerType, false));
+    }
+    return DataTypes.createStructType(f);
   }
 
   /** The output columns for a spec, with or without the leading unit_type. */
@@ -142,7 +196,7 @@ public final class NearestOpenCenter {
     }
   }
 
-  /** Runs on the executors: one index walk per unit, one output row per year. */
+  /** Runs on the executors: one index walk per unit, its years as arrays. */
   private static final class PerUnit implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<CenterIndex> index;
@@ -158,22 +212,16 @@ public final class NearestOpenCenter {
     @Override
     public Iterator<Row> call(Iterator<Row> units) {
       CenterIndex idx = index.value();
-      YearWindow w = idx.window();
-      int years = w.years();
+      int years = idx.window().years();
       int radii = radiiM.length;
       int offset = withType ? 1 : 0;
-      int width = offset + 4 + 3 * radii;
+      int width = offset + 3 + 2 * radii;
       return new Iterator<>() {
-        private Row unit;
-        private UnitExposure exposure;
-        private int y = years;
+        private Row next;
 
         @Override
         public boolean hasNext() {
-          while (y >= years) {
-            if (!units.hasNext()) {
-              return false;
-            }
+          while (next == null && units.hasNext()) {
             Row u = units.next();
             if (u.isNullAt(offset + 1) || u.isNullAt(offset + 2)) {
               continue; // no location: not a unit of this stage
@@ -185,11 +233,31 @@ public final class NearestOpenCenter {
             double lon = u.getDouble(offset + 1);
             double lat = u.getDouble(offset + 2);
             checkLonLat(UNITS, "unit_id", id, lon, lat);
-            unit = u;
-            exposure = idx.query(lon, lat, radiiM);
-            y = 0;
+            UnitExposure e = idx.query(lon, lat, radiiM);
+            Object[] v = new Object[width];
+            if (withType) {
+              v[0] = u.get(0);
+            }
+            v[offset] = id;
+            String[] nearest = new String[years];
+            double[] dist = new double[years];
+            for (int y = 0; y < years; y++) {
+              nearest[y] = e.nearestId(y);
+              dist[y] = e.nearestDistanceM(y);
+            }
+            v[offset + 1] = nearest;
+            v[offset + 2] = dist;
+            for (int r = 0; r < radii; r++) {
+              int[] w = new int[years];
+              for (int y = 0; y < years; y++) {
+                w[y] = e.within(r, y);
+              }
+              v[offset + 3 + 2 * r] = w;
+              v[offset + 4 + 2 * r] = e.cohortYear(r);
+            }
+            next = RowFactory.create(v);
           }
-          return true;
+          return next != null;
         }
 
         @Override
@@ -197,25 +265,9 @@ public final class NearestOpenCenter {
           if (!hasNext()) {
             throw new NoSuchElementException();
           }
-          int year = w.fromYear() + y;
-          Object[] v = new Object[width];
-          if (withType) {
-            v[0] = unit.get(0);
-          }
-          v[offset] = unit.get(offset);
-          v[offset + 1] = year;
-          String near = exposure.nearestId(y);
-          v[offset + 2] = near;
-          v[offset + 3] = near == null ? null : exposure.nearestDistanceM(y);
-          int base = offset + 4;
-          for (int r = 0; r < radii; r++) {
-            int cohort = exposure.cohortYear(r);
-            v[base + r] = exposure.within(r, y);
-            v[base + radii + r] = cohort;
-            v[base + 2 * radii + r] = cohort == 0 ? null : year - cohort;
-          }
-          y++;
-          return RowFactory.create(v);
+          Row r = next;
+          next = null;
+          return r;
         }
       };
     }
