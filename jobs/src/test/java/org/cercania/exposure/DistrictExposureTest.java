@@ -120,6 +120,21 @@ class DistrictExposureTest {
     assertEquals("999999", byId.get("C4").getAs("ubigeo"));
   }
 
+  @Test
+  void weightedCentroidIsTheWeightedMean(SparkSession spark) {
+    StructType schema = DataTypes.createStructType(List.of(
+        DataTypes.createStructField("ubigeo", DataTypes.StringType, false),
+        DataTypes.createStructField("lon", DataTypes.DoubleType, false),
+        DataTypes.createStructField("lat", DataTypes.DoubleType, false),
+        DataTypes.createStructField("weight", DataTypes.DoubleType, false)));
+    Row r = DistrictExposure.weightedCentroids(spark.createDataFrame(List.of(
+        RowFactory.create("010101", -76.0, -12.0, 1.0), RowFactory.create("010101", -75.0, -11.0, 3.0)), schema)).first();
+    assertEquals("district", r.getString(0));
+    assertEquals("010101", r.getString(1));
+    assertEquals(-75.25, r.getDouble(2), 1e-12); // (-76 * 1 + -75 * 3) / 4
+    assertEquals(-11.25, r.getDouble(3), 1e-12);
+  }
+
   private static Dataset<Row> realDistricts(SparkSession spark) throws Exception {
     List<Row> rows = new ArrayList<>();
     WKTWriter w = new WKTWriter();
