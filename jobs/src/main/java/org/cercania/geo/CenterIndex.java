@@ -22,7 +22,10 @@ import org.locationtech.jts.index.strtree.STRtree;
  * is open. A query walks the tree best-first (Hjaltason and Samet's incremental nearest neighbour)
  * ordered by a provable lower bound of the geodesic distance ({@link Geodesic#lowerBoundToBoxM}),
  * computes the exact geodesic distance of a center only when it reaches the front of the queue, and
- * so meets centers in increasing exact distance. It stops once it is past the largest ring and every
+ * so meets centers in increasing exact distance. A center that can no longer be any year's nearest
+ * (every year it is open in is already resolved) only counts in rings: a tight bracket
+ * ({@link Geodesic#boundsM}) places it, and the exact distance is computed only when a ring
+ * radius falls inside the bracket. It stops once it is past the largest ring and every
  * year that has an open center somewhere has found its nearest one; subtrees beyond the largest ring
  * whose centers are open in no still-unresolved year are never opened. One walk per unit gives every
  * year's answer. Ties in distance go to the smaller center id.
@@ -204,6 +207,7 @@ public final class CenterIndex implements Serializable {
     double uCos = Math.cos(uPhi);
     long unresolved = nodeMask[root];
     Queue q = new Queue();
+    double[] bracket = new double[2];
     q.push(lowerBoundNode(root, unitLon, unitLat), Queue.NODE, root);
     while (q.size > 0) {
       double key = q.topKey();
@@ -235,22 +239,44 @@ public final class CenterIndex implements Serializable {
           }
         }
       } else if (kind == Queue.ITEM_BOUND) {
-        if (key > maxR && (mask[ref] & unresolved) == 0) {
+        boolean candidate = (mask[ref] & unresolved) != 0;
+        if (key > maxR && !candidate) {
           continue;
         }
-        double d = Geodesic.distanceM(unitLon, unitLat, lon[ref], lat[ref]);
-        q.push(d, Queue.ITEM_EXACT, ref);
+        if (candidate) {
+          // It may be some year's nearest: its exact distance decides the order.
+          q.push(Geodesic.distanceM(unitLon, unitLat, lon[ref], lat[ref]), Queue.ITEM_EXACT, ref);
+        } else {
+          // Only the rings care about it, and order does not matter for counts: the tight bracket
+          // settles every ring it is not within a few metres of; the exact distance settles the rest.
+          Geodesic.boundsM(unitLon, unitLat, lon[ref], lat[ref], bracket);
+          double lo = Math.max(key, bracket[0]);
+          double hi = bracket[1];
+          double exact = Double.NaN;
+          for (int r = 0; r < radiiM.length; r++) {
+            boolean in;
+            if (radiiM[r] >= hi) {
+              in = true;
+            } else if (radiiM[r] < lo) {
+              in = false;
+            } else {
+              if (Double.isNaN(exact)) {
+                exact = Geodesic.distanceM(unitLon, unitLat, lon[ref], lat[ref]);
+              }
+              in = exact <= radiiM[r];
+            }
+            if (in) {
+              addToRing(out, r, mask[ref]);
+            }
+          }
+        }
       } else {
         // Every key left in the queue is a lower bound of a distance not yet seen, so this is the
         // next center in exact distance order.
         long m = mask[ref];
         for (int r = 0; r < radiiM.length; r++) {
           if (key <= radiiM[r]) {
-            out.everWithinMask[r] |= m;
-            int[] w = out.within[r];
-            for (long bits = m; bits != 0; bits &= bits - 1) {
-              w[Long.numberOfTrailingZeros(bits)]++;
-            }
+            addToRing(out, r, m);
           }
         }
         for (long bits = m & unresolved; bits != 0; bits &= bits - 1) {
@@ -262,6 +288,14 @@ public final class CenterIndex implements Serializable {
       }
     }
     return out;
+  }
+
+  private static void addToRing(UnitExposure out, int r, long m) {
+    out.everWithinMask[r] |= m;
+    int[] w = out.within[r];
+    for (long bits = m; bits != 0; bits &= bits - 1) {
+      w[Long.numberOfTrailingZeros(bits)]++;
+    }
   }
 
   private boolean minLowerBoundExceeds(int node, double unitLon, double unitLat, double maxR) {

@@ -62,6 +62,7 @@ public final class DistrictLocator implements Serializable {
   private static final GeometryFactory GF = new GeometryFactory();
 
   private final String[] ids;
+  private final java.util.HashMap<String, Integer> byId = new java.util.HashMap<>();
   private final Geometry[] geometries;
   private final double[] areas;
   private final STRtree tree;
@@ -77,6 +78,7 @@ public final class DistrictLocator implements Serializable {
     for (int i = 0; i < n; i++) {
       District d = districts.get(i);
       ids[i] = d.id();
+      byId.put(d.id(), i);
       geometries[i] = d.geometry();
       areas[i] = d.geometry().getArea(); // degrees²: only compared between overlapping neighbours
       tree.insert(d.geometry().getEnvelopeInternal(), i);
@@ -109,12 +111,8 @@ public final class DistrictLocator implements Serializable {
 
   /** The geometry of a district, or null when the id is unknown. */
   public Geometry geometry(String id) {
-    for (int i = 0; i < ids.length; i++) {
-      if (ids[i].equals(id)) {
-        return geometries[i];
-      }
-    }
-    return null;
+    Integer i = byId.get(id);
+    return i == null ? null : geometries[i];
   }
 
   private PreparedGeometry[] prepared() {

@@ -159,6 +159,38 @@ public class CenterIndexTest {
   }
 
   @Test
+  void centersWithinCentimetresOfARingEdge() {
+    // Centers placed 3 cm inside and outside each ring (GeographicLib Direct), in every direction;
+    // the expected side is read from the independent Vincenty distance, not from the placement.
+    double lon = -77.03, lat = -12.05;
+    List<CenterIndex.Center> cs = new ArrayList<>();
+    int k = 0;
+    for (double r : RADII_M) {
+      for (int azi = 0; azi < 360; azi += 15) {
+        for (double eps : new double[] {-0.03, 0.03}) {
+          net.sf.geographiclib.GeodesicData g = net.sf.geographiclib.Geodesic.WGS84.Direct(lat, lon, azi + 0.37, r + eps);
+          cs.add(new CenterIndex.Center(String.format("E%04d", k++), g.lon2, g.lat2, day("2005-01-01"), null));
+        }
+      }
+    }
+    // A center open from 2003 far away resolves the nearest for every year, so the ring centers
+    // (open from 2005) are ring-only for years from 2005; a 2004 center next door is the nearest.
+    cs.add(new CenterIndex.Center("NEAR", lon + 0.0001, lat, day("2004-01-01"), null));
+    UnitExposure e = CenterIndex.build(cs, YearWindow.of(2004, 2006)).query(lon, lat, RADII_M);
+    for (int r = 0; r < RADII_M.length; r++) {
+      int n = 0;
+      for (CenterIndex.Center c : cs) {
+        n += Vincenty.inverse(lat, lon, c.lat(), c.lon()) <= RADII_M[r] ? 1 : 0;
+      }
+      assertEquals(n, e.within(r, 2), "ring " + RADII_M[r]);
+      // 24 directions: the inner edge centers of this ring and of the smaller ones, the outer edge
+      // centers of the smaller rings, and NEAR.
+      assertEquals(24 * (r + 1) + 24 * r + 1, n);
+    }
+    assertEquals("NEAR", e.nearestId(2));
+  }
+
+  @Test
   void emptyIndexAndBadInput() {
     CenterIndex empty = CenterIndex.build(List.of(), YearWindow.of(2010, 2012));
     UnitExposure e = empty.query(-75, -10, RADII_M);

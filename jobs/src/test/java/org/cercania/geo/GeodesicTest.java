@@ -71,6 +71,41 @@ class GeodesicTest {
   }
 
   @Test
+  void tightBracketHoldsEverywhereAndIsNarrowAtRingScale() {
+    Random rnd = new Random(13);
+    double[] b = new double[2];
+    double worstPeru = 0;
+    double worst10km = 0;
+    for (int i = 0; i < 100_000; i++) {
+      boolean peru = i % 2 == 0;
+      double lon1 = peru ? -81.3 + 12.6 * rnd.nextDouble() : -180 + 360 * rnd.nextDouble();
+      double lat1 = peru ? -18.3 + 18.5 * rnd.nextDouble() : -89.9 + 179.8 * rnd.nextDouble();
+      double spread = peru ? 0.4 : (i % 4 == 1 ? 2 : 170);
+      double lon2 = lon1 + spread * (rnd.nextDouble() - 0.5);
+      lon2 = lon2 > 180 ? lon2 - 360 : lon2 < -180 ? lon2 + 360 : lon2; // crosses the antimeridian sometimes
+      double lat2 = Math.max(-89.9, Math.min(89.9, lat1 + spread * (rnd.nextDouble() - 0.5)));
+      double d = Vincenty.inverse(lat1, lon1, lat2, lon2);
+      double g = Geodesic.distanceM(lon1, lat1, lon2, lat2);
+      Geodesic.boundsM(lon1, lat1, lon2, lat2, b);
+      // Against both the code's distance and the independent one (which agree to 0.1 mm).
+      assertTrue(b[0] <= g && g <= b[1], "bracket " + b[0] + ".." + b[1] + " misses " + g);
+      assertTrue(b[0] <= d + 1e-4 && d - 1e-4 <= b[1], "bracket misses Vincenty " + d);
+      if (peru && d > 100 && d < 25_000) {
+        worstPeru = Math.max(worstPeru, (b[1] - b[0]) / d);
+      }
+      if (peru && d <= 10_000) {
+        worst10km = Math.max(worst10km, b[1] - b[0]);
+      }
+    }
+    // The band the geodesic can wander in grows with the distance, so the width grows like d².
+    assertTrue(worstPeru < 1e-3, "bracket relative width in Peru up to 25 km: " + worstPeru);
+    assertTrue(worst10km < 4, "bracket width in Peru up to 10 km, metres: " + worst10km);
+    Geodesic.boundsM(-75, -10, -75, -10, b);
+    assertEquals(0, b[0]);
+    assertTrue(b[1] <= 1e-5);
+  }
+
+  @Test
   void boxLowerBoundNeverExceedsDistanceToAnyPointOfTheBox() {
     Random rnd = new Random(3);
     for (int i = 0; i < 3_000; i++) {
