@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
 import org.cercania.errors.Errors;
 import org.cercania.exposure.ExposureSpec;
 import org.cercania.exposure.NearestOpenCenter;
+import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
 import org.cercania.io.SparkSessions;
 import scala.Tuple2;
@@ -45,23 +46,30 @@ public final class ExposureCommand implements Command {
 
   @Override
   public String summary() {
-    return "nearest open center, centers within rings and ring cohorts for every unit and year";
+    return "Nearest open center, centers within rings and ring cohorts for every unit and year: on any centers and units CSV "
+        + "(DIR/exposure, Parquet), or as the stage of a run (OUT/exposure and OUT/district_exposure, Delta).";
   }
 
   @Override
   public Options options() {
-    return new Options(name(), "--centers FILE --units FILE --from YEAR --to YEAR [--radii KM,...] [--reference-date MM-DD] --out DIR")
+    return StudyOptions.add(new Options(name(), "(--centers FILE --units FILE --from YEAR --to YEAR [--radii KM,...] "
+        + "[--reference-date MM-DD] | --study NAME) --out DIR"), null)
         .value("--centers", "FILE", "CSV with header: center_id, lon, lat, opened_on (yyyy-mm-dd), closed_on (optional, empty = open)")
         .value("--units", "FILE", "CSV with header: unit_id, lon, lat, optional unit_type; rows without lon/lat are left out")
         .value("--from", "YEAR", "first year")
         .value("--to", "YEAR", "last year (at most 64 years)")
         .value("--radii", "KM,...", "ring radii in kilometres", "1,2,3,5,10")
-        .value("--reference-date", "MM-DD", "a center counts as open in year t if open on this day of t", "07-01")
-        .value("--out", "DIR", "output folder; the table is written to DIR/exposure (Parquet, replaced if present)");
+        .value("--reference-date", "MM-DD", "a center counts as open in year t if open on this day of t", "07-01");
   }
 
   @Override
   public int run(Options o) {
+    if (o.get("--centers") == null && o.get("--units") == null) {
+      // Stage of a run: the curated tables under --out, the study's settings.
+      o.require("--out");
+      Pipeline.exposure(StudyOptions.settings(o), SparkSessions.get("cercania exposure"));
+      return 0;
+    }
     Path centersFile = Paths.get(o.require("--centers"));
     Path unitsFile = Paths.get(o.require("--units"));
     Path out = Paths.get(o.require("--out"));
@@ -90,7 +98,7 @@ public final class ExposureCommand implements Command {
     Dataset<Row> exposure = NearestOpenCenter.compute(spark, centers, located, spec);
     Path target = out.resolve("exposure");
     try {
-      exposure.write().mode("overwrite").parquet(target.toString());
+      Outputs.writeParquet(exposure, target.toString());
     } finally {
       spark.sparkContext().setJobDescription(null);
     }
