@@ -62,6 +62,24 @@ class BaconTest {
     assertEquals(9, r.tables().get("bacon").count());
   }
 
+  @Test
+  void mpdtaMatchesBacondecomp(SparkSession spark) {
+    com.typesafe.config.Config ref = com.typesafe.config.ConfigFactory.parseResources("oracle/bacon.json");
+    GoodmanBacon.Result r = new GoodmanBacon().run(mpdta(spark), spec());
+    Map<String, GoodmanBacon.Comparison> byPair = new HashMap<>();
+    r.comparisons().forEach(c -> byPair.put(c.treated() + "/" + c.control(), c));
+    List<? extends com.typesafe.config.Config> rows = ref.getConfigList("two_by_twos");
+    assertEquals(rows.size(), byPair.size());
+    for (com.typesafe.config.Config row : rows) {
+      GoodmanBacon.Comparison c = byPair.get(row.getInt("treated") + "/" + row.getInt("untreated"));
+      assertEquals(row.getString("type"), c.type());
+      assertEquals(row.getDouble("estimate"), c.estimate(), 1e-10, row.toString());
+      assertEquals(row.getDouble("weight"), c.weight(), 1e-12, row.toString());
+    }
+    double sum = r.comparisons().stream().mapToDouble(c -> c.estimate() * c.weight()).sum();
+    assertEquals(ref.getDouble("twfe_coefficient_feols"), sum, 1e-10);
+  }
+
   /** Two-way within estimator of y on treat_post for a balanced subsample. */
   static double within(List<Obs> all, Predicate<Obs> keep) {
     List<Obs> rows = all.stream().filter(keep).toList();
