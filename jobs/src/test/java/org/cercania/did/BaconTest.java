@@ -80,6 +80,21 @@ class BaconTest {
     assertEquals(ref.getDouble("twfe_coefficient_feols"), sum, 1e-10);
   }
 
+  @Test
+  void didCommandWritesTheBaconTable(SparkSession spark, @org.junit.jupiter.api.io.TempDir java.nio.file.Path out) {
+    int code = org.cercania.cli.Main.run(new String[] {"did", "--input", Mpdta.dir().resolve("mpdta.csv").toString(), "--unit",
+        "countyreal", "--time", "year", "--cohort", "first.treat", "--outcome", "lemp", "--estimator", "bacon",
+        "--out", out.toString()});
+    assertEquals(0, code);
+    Dataset<Row> t = spark.read().parquet(out.resolve("bacon").toString());
+    assertEquals(List.of("type", "treated_cohort", "control_cohort", "estimate", "weight"), List.of(t.columns()));
+    double sum = 0;
+    for (Row r : t.collectAsList()) {
+      sum += r.getDouble(3) * r.getDouble(4);
+    }
+    assertEquals(com.typesafe.config.ConfigFactory.parseResources("oracle/bacon.json").getDouble("twfe_coefficient_feols"), sum, 1e-10);
+  }
+
   /** Two-way within estimator of y on treat_post for a balanced subsample. */
   static double within(List<Obs> all, Predicate<Obs> keep) {
     List<Obs> rows = all.stream().filter(keep).toList();
