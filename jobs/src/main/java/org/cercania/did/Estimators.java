@@ -11,7 +11,7 @@ public final class Estimators {
 
   private static Map<String, Estimator> all() {
     Map<String, Estimator> m = new LinkedHashMap<>();
-    for (Estimator e : List.<Estimator>of(new Twfe(), new EventStudy(), new CallawaySantAnna())) {
+    for (Estimator e : List.<Estimator>of(new Twfe(), new EventStudy(), new CallawaySantAnna(), new SunAbraham(), new BorusyakJaravelSpiess(), new GoodmanBacon())) {
       m.put(e.name(), e);
     }
     return m;
