@@ -111,8 +111,8 @@ public final class FixedEffectsRegression implements Serializable {
     }
   }
 
-  /** One observation, compact. */
-  private record Obs(int time, double y, double w, String cluster, double[] x, int category) implements Serializable {}
+  /** One observation, compact: time, outcome, weight, cluster, dense regressors, category (MIN_VALUE = none). */
+  record Obs(int time, double y, double w, String cluster, double[] x, int category) implements Serializable {}
 
   /** Per-key cross-product sums (pass 2). */
   private static final class Gram implements Serializable {
@@ -183,35 +183,17 @@ public final class FixedEffectsRegression implements Serializable {
         .mapValues(l -> (List<Obs>) l);
     units.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // Pass 2: Gram matrices per key.
+      // Pass 2: Gram matrices per key, from sparse raw cross-products minus each unit's rank-one mean term.
       Map<String, Gram> grams = units.treeAggregate(new HashMap<String, Gram>(), (acc, u) -> {
         String key = keyOf(u._1());
         int[] times = timeLevels.get(key);
         int p = kInt + times.length - 1;
         Gram g = acc.computeIfAbsent(key, x -> new Gram(p));
-        double[][] xs = demeaned(u._2(), times, kInt, catIndex);
-        double[] ys = demeanedY(u._2());
-        List<Obs> obs = u._2();
-        for (int o = 0; o < obs.size(); o++) {
-          double w = obs.get(o).w();
-          double[] x = xs[o];
-          for (int i = 0; i < p; i++) {
-            double wxi = w * x[i];
-            if (wxi == 0) {
-              continue;
-            }
-            g.xy[i] += wxi * ys[o];
-            int row = i * p;
-            for (int j = 0; j < p; j++) {
-              g.xx[row + j] += wxi * x[j];
-            }
-          }
-          g.n++;
-        }
+        WithinUnit wu = new WithinUnit(u._2(), times, kDense, catIndex, p);
+        wu.addGram(g.xx, g.xy);
+        g.n += u._2().size();
         g.units++;
-        String c0 = obs.get(0).cluster();
-        boolean one = obs.stream().allMatch(o -> o.cluster().equals(c0));
-        if (one) {
+        if (wu.clusters().size() == 1) {
           g.unitsWithOneCluster++;
         }
         return acc;
@@ -242,36 +224,10 @@ public final class FixedEffectsRegression implements Serializable {
       JavaRDD<Tuple2<String, double[]>> byCluster = units.flatMapToPair(u -> {
         String key = keyOf(u._1());
         int[] times = timeLevels.get(key);
-        double[] beta = betas.get(key);
-        double[][] rows = bRows.get(key);
-        double[][] xs = demeaned(u._2(), times, kInt, catIndex);
-        double[] ys = demeanedY(u._2());
-        Map<String, double[]> sums = new LinkedHashMap<>();
-        double ssr = 0;
-        List<Obs> obs = u._2();
-        for (int o = 0; o < obs.size(); o++) {
-          double e = ys[o];
-          for (int i = 0; i < beta.length; i++) {
-            e -= xs[o][i] * beta[i];
-          }
-          ssr += obs.get(o).w() * e * e;
-          double we = obs.get(o).w() * e;
-          double[] s = sums.computeIfAbsent(obs.get(o).cluster(), c -> new double[kInt + 1]);
-          for (int k = 0; k < kInt; k++) {
-            double v = 0;
-            for (int i = 0; i < beta.length; i++) {
-              v += rows[k][i] * xs[o][i];
-            }
-            s[k] += v * we;
-          }
-        }
-        List<Tuple2<String, double[]>> out = new ArrayList<>();
-        boolean first = true;
+        WithinUnit wu = new WithinUnit(u._2(), times, kDense, catIndex, betas.get(key).length);
+        Map<String, double[]> sums = wu.influenceByCluster(betas.get(key), bRows.get(key));
+        List<Tuple2<String, double[]>> out = new ArrayList<>(sums.size());
         for (Map.Entry<String, double[]> c : sums.entrySet()) {
-          if (first) {
-            c.getValue()[kInt] = ssr; // carried along for the residual sum of squares
-            first = false;
-          }
           out.add(new Tuple2<>(key + "\u0000" + c.getKey(), c.getValue()));
         }
         return out.iterator();
@@ -388,56 +344,4 @@ public final class FixedEffectsRegression implements Serializable {
     return keyAndUnit.substring(0, keyAndUnit.indexOf('\u0000'));
   }
 
-  /**
-   * Regressors demeaned within the unit: time dummies (without the first level) first, so that an
-   * interest variable collinear with the time effects is the one dropped, then the interest variables.
-   */
-  private static double[][] demeaned(List<Obs> obs, int[] times, int kInt, Map<Integer, Integer> catIndex) {
-    int p = kInt + times.length - 1;
-    double[][] x = new double[obs.size()][p];
-    double[] mean = new double[p];
-    double sw = 0;
-    int offset = times.length - 1;
-    for (int o = 0; o < obs.size(); o++) {
-      Obs ob = obs.get(o);
-      double[] row = x[o];
-      System.arraycopy(ob.x(), 0, row, offset, ob.x().length);
-      Integer ci = catIndex.get(ob.category());
-      if (ci != null) {
-        row[offset + ci] = 1;
-      }
-      int ti = java.util.Arrays.binarySearch(times, ob.time());
-      if (ti > 0) {
-        row[ti - 1] = 1;
-      }
-      for (int i = 0; i < p; i++) {
-        mean[i] += ob.w() * row[i];
-      }
-      sw += ob.w();
-    }
-    for (int i = 0; i < p; i++) {
-      mean[i] /= sw;
-    }
-    for (double[] row : x) {
-      for (int i = 0; i < p; i++) {
-        row[i] -= mean[i];
-      }
-    }
-    return x;
-  }
-
-  private static double[] demeanedY(List<Obs> obs) {
-    double sw = 0;
-    double m = 0;
-    for (Obs o : obs) {
-      m += o.w() * o.y();
-      sw += o.w();
-    }
-    m /= sw;
-    double[] y = new double[obs.size()];
-    for (int o = 0; o < y.length; o++) {
-      y[o] = obs.get(o).y() - m;
-    }
-    return y;
-  }
 }

@@ -29,7 +29,7 @@ import org.cercania.panel.Outcome;
  * The estimate stage: for every outcome of the panel, two-way fixed effects by distance ring (unit
  * and year effects; the inner ring, or for districts having a center, plus the second and third
  * rings for point units) and an event study around the inner-ring cohort (second and third rings
- * as controls), clustered by district. All outcomes of a family share the regression passes. Writes
+ * as controls), clustered by district. All outcomes share the regression passes. Writes
  * {@code OUT/results/estimates} and {@code OUT/results/event_study} (Delta), with the planted
  * truth beside each estimate when the study has one.
  */
@@ -55,61 +55,60 @@ public final class EstimateJob {
     Dataset<Row> panel = Tables.stage(spark, out, "panel", "panel").persist(StorageLevel.MEMORY_AND_DISK());
     List<Row> estimates = new ArrayList<>();
     List<Row> events = new ArrayList<>();
-    List<String> families = new ArrayList<>();
-    for (Row r : panel.select("family").distinct().collectAsList()) {
-      families.add(r.getString(0));
-    }
-    families.sort(java.util.Comparator.comparingInt(Outcome.FAMILIES::indexOf));
-    for (String family : families) {
-      Dataset<Row> p = panel.filter(col("family").equalTo(family));
-      boolean district = family.equals("district");
-      List<String> rings = district ? List.of("ring1") : List.of("ring1", "ring2", "ring3");
-      Map<String, Double> baseline = baselines(p);
-      FixedEffectsRegression.Design twfe = new FixedEffectsRegression.Design("outcome", "unit_id", "year", "value", "weight",
-          "cluster_id", rings, null, List.of());
-      Map<String, FixedEffectsRegression.Fit> fits = new FixedEffectsRegression(twfe).fit(p);
-      for (Map.Entry<String, FixedEffectsRegression.Fit> e : fits.entrySet()) {
-        FixedEffectsRegression.Fit f = e.getValue();
-        Outcome o = Outcome.byId(e.getKey());
-        for (int i = 0; i < rings.size(); i++) {
-          if (f.dropped()[i]) {
+    Map<String, Double> baseline = baselines(panel);
+    // Every outcome in the same passes (the regression's key). District outcomes have no second or
+    // third ring: those columns are all zero there, and the solver drops them for those keys.
+    List<String> rings = List.of("ring1", "ring2", "ring3");
+    FixedEffectsRegression.Design twfe = new FixedEffectsRegression.Design("outcome", "unit_id", "year", "value", "weight",
+        "cluster_id", rings, null, List.of());
+    Map<String, FixedEffectsRegression.Fit> fits = new FixedEffectsRegression(twfe).fit(panel);
+    for (Map.Entry<String, FixedEffectsRegression.Fit> e : fits.entrySet()) {
+      FixedEffectsRegression.Fit f = e.getValue();
+      Outcome o = Outcome.byId(e.getKey());
+      for (int i = 0; i < rings.size(); i++) {
+        if (f.dropped()[i]) {
+          if (!o.family().equals("district")) {
             progress.info(e.getKey() + ": " + rings.get(i) + " is collinear with the fixed effects and was dropped");
-            continue;
           }
-          double se = f.se(i, convention);
-          double t = Inference.tQuantile(f.nClusters(), 0.975);
-          estimates.add(RowFactory.create(family, e.getKey(), o.placebo(), "twfe", rings.get(i), f.beta()[i], se,
-              f.beta()[i] - t * se, f.beta()[i] + t * se, Inference.pValue(f.beta()[i], se, f.nClusters()), convention.label(),
-              f.nObs(), f.nClusters(), baseline.get(e.getKey()), truth == null ? null : truth.ringEffect(e.getKey(), rings.get(i))));
+          continue;
         }
-      }
-      progress.step("twfe by ring, " + family + " (" + fits.size() + " outcomes)", fits.values().stream()
-          .mapToLong(FixedEffectsRegression.Fit::nObs).sum());
-
-      DidSpec spec = DidSpec.builder("unit_id", "year", "cohort", "value").eventWindow(eventMin, eventMax).build();
-      Dataset<Row> withRel = EventStudy.withEventTime(p, spec);
-      List<Integer> levels = EventStudy.levels(withRel);
-      List<String> controls = district ? List.of() : List.of("ring2", "ring3");
-      FixedEffectsRegression.Design es = new FixedEffectsRegression.Design("outcome", "unit_id", "year", "value", "weight",
-          "cluster_id", controls, EventStudy.REL, levels);
-      Map<String, FixedEffectsRegression.Fit> efits = new FixedEffectsRegression(es).fit(withRel);
-      for (Map.Entry<String, FixedEffectsRegression.Fit> e : efits.entrySet()) {
-        FixedEffectsRegression.Fit f = e.getValue();
+        double se = f.se(i, convention);
         double t = Inference.tQuantile(f.nClusters(), 0.975);
-        events.add(RowFactory.create(family, e.getKey(), -1, 0.0, 0.0, 0.0, 0.0, truth == null ? null : 0.0));
-        for (int j = 0; j < levels.size(); j++) {
-          int i = controls.size() + j;
-          if (f.dropped()[i]) {
-            continue;
-          }
-          double se = f.se(i, convention);
-          events.add(RowFactory.create(family, e.getKey(), levels.get(j), f.beta()[i], se, f.beta()[i] - t * se,
-              f.beta()[i] + t * se, truth == null ? null : truth.eventEffect(e.getKey(), levels.get(j), eventMin, eventMax)));
-        }
+        estimates.add(RowFactory.create(o.family(), e.getKey(), o.placebo(), "twfe", rings.get(i), f.beta()[i], se,
+            f.beta()[i] - t * se, f.beta()[i] + t * se, Inference.pValue(f.beta()[i], se, f.nClusters()), convention.label(),
+            f.nObs(), f.nClusters(), baseline.get(e.getKey()), truth == null ? null : truth.ringEffect(e.getKey(), rings.get(i))));
       }
-      progress.step("event study, " + family, efits.values().stream().mapToLong(FixedEffectsRegression.Fit::nObs).sum());
     }
+    progress.step("twfe by ring (" + fits.size() + " outcomes)", fits.values().stream().mapToLong(FixedEffectsRegression.Fit::nObs).sum());
+
+    DidSpec spec = DidSpec.builder("unit_id", "year", "cohort", "value").eventWindow(eventMin, eventMax).build();
+    Dataset<Row> withRel = EventStudy.withEventTime(panel, spec);
+    List<Integer> levels = EventStudy.levels(withRel);
+    List<String> controls = List.of("ring2", "ring3");
+    FixedEffectsRegression.Design es = new FixedEffectsRegression.Design("outcome", "unit_id", "year", "value", "weight",
+        "cluster_id", controls, EventStudy.REL, levels);
+    Map<String, FixedEffectsRegression.Fit> efits = new FixedEffectsRegression(es).fit(withRel);
+    for (Map.Entry<String, FixedEffectsRegression.Fit> e : efits.entrySet()) {
+      FixedEffectsRegression.Fit f = e.getValue();
+      String family = Outcome.byId(e.getKey()).family();
+      double t = Inference.tQuantile(f.nClusters(), 0.975);
+      events.add(RowFactory.create(family, e.getKey(), -1, 0.0, 0.0, 0.0, 0.0, truth == null ? null : 0.0));
+      for (int j = 0; j < levels.size(); j++) {
+        int i = controls.size() + j;
+        if (f.dropped()[i]) {
+          continue;
+        }
+        double se = f.se(i, convention);
+        events.add(RowFactory.create(family, e.getKey(), levels.get(j), f.beta()[i], se, f.beta()[i] - t * se,
+            f.beta()[i] + t * se, truth == null ? null : truth.eventEffect(e.getKey(), levels.get(j), eventMin, eventMax)));
+      }
+    }
+    progress.step("event studies (" + efits.size() + " outcomes)", efits.values().stream().mapToLong(FixedEffectsRegression.Fit::nObs).sum());
     panel.unpersist();
+    java.util.Comparator<Row> order = java.util.Comparator.<Row>comparingInt(r -> Outcome.FAMILIES.indexOf(r.getString(0)))
+        .thenComparing(r -> r.getString(1));
+    estimates.sort(order.thenComparing(r -> r.getString(4)));
+    events.sort(order.thenComparingInt(r -> r.getInt(2)));
     Dataset<Row> est = spark.createDataFrame(estimates, TableSchema.load("estimates").structType());
     Dataset<Row> ev = spark.createDataFrame(events, TableSchema.load("event_study").structType());
     long n = Outputs.writeDelta(est, out + "/results/estimates");

@@ -93,7 +93,7 @@ public final class IngestJob {
         }
       }
       d = d.persist(StorageLevel.MEMORY_AND_DISK());
-      Map<String, Long> byReason = new LinkedHashMap<>();
+      Map<String, Long> byReason = new java.util.TreeMap<>();
       long read = 0;
       long rejected = 0;
       for (Row r : d.groupBy(col(ContractChecks.PROBLEM + ".reason")).count().collectAsList()) {
@@ -123,26 +123,28 @@ public final class IngestJob {
             r.read(), 100.0 * r.rejected() / r.read(), 100 * maxRejectRate, r.byReason()));
       }
     }
-    Dataset<Row> rejects = null;
     ObjectNode section = Manifest.newSection();
     section.put("run_id", runId);
     ObjectNode sources = section.putObject("sources");
+    // The curated tables are independent Delta commits: written concurrently (Spark runs the jobs
+    // side by side, which overlaps their file-system latency).
+    Map<String, Long> written = writeConcurrently(results, accepted);
+    Dataset<Row> rejects = null;
     for (SourceResult r : results) {
-      long written = Outputs.writeDelta(accepted.get(r.source()), out + "/curated/" + r.source());
       Dataset<Row> rj = rejectRows(checked.get(r.source()), r.source(), r.file());
       rejects = rejects == null ? rj : rejects.unionByName(rj);
-      if (written != r.accepted()) {
-        throw Errors.reconciliation(r.source(), r.read(), written, r.rejected());
+      if (written.get(r.source()) != r.accepted()) {
+        throw Errors.reconciliation(r.source(), r.read(), written.get(r.source()), r.rejected());
       }
       ObjectNode s = sources.putObject(r.source());
       s.put("file", r.file());
       s.put("rows_read", r.read());
-      s.put("rows_accepted", written);
+      s.put("rows_accepted", written.get(r.source()));
       s.put("rows_rejected", r.rejected());
       s.put("rows_fixed", 0);
       ObjectNode br = s.putObject("rejected_by_reason");
       r.byReason().forEach(br::put);
-      progress.step("wrote curated/" + r.source(), written);
+      progress.step("wrote curated/" + r.source(), written.get(r.source()));
     }
     if (rejects != null) {
       long n = writeRejects(rejects, results);
@@ -156,6 +158,30 @@ public final class IngestJob {
     checked.values().forEach(Dataset::unpersist);
     progress.done();
     return results;
+  }
+
+  private Map<String, Long> writeConcurrently(List<SourceResult> results, Map<String, Dataset<Row>> accepted) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(4, results.size()));
+    try {
+      Map<String, java.util.concurrent.Future<Long>> futures = new LinkedHashMap<>();
+      for (SourceResult r : results) {
+        futures.put(r.source(), pool.submit(() -> Outputs.writeDelta(accepted.get(r.source()), out + "/curated/" + r.source())));
+      }
+      Map<String, Long> written = new LinkedHashMap<>();
+      for (Map.Entry<String, java.util.concurrent.Future<Long>> f : futures.entrySet()) {
+        try {
+          written.put(f.getKey(), f.getValue().get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while writing curated tables", e);
+        }
+      }
+      return written;
+    } finally {
+      pool.shutdown();
+    }
   }
 
   private boolean hasUbigeoRule(TableSchema contract) {
