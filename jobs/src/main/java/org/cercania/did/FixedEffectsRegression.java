@@ -151,18 +151,6 @@ public final class FixedEffectsRegression implements Serializable {
   public Map<String, Fit> fit(Dataset<Row> data) {
     Design d = design;
     Dataset<Row> slim = select(data);
-    // Time levels per key (few): the first is the reference of the time dummies.
-    Map<String, int[]> timeLevels = new TreeMap<>();
-    Map<String, TreeSet<Integer>> tl = new TreeMap<>();
-    for (Row r : slim.select("k", "t").distinct().collectAsList()) {
-      tl.computeIfAbsent(r.getString(0), x -> new TreeSet<>()).add(r.getInt(1));
-    }
-    if (tl.isEmpty()) {
-      throw Errors.estimation("regression", "no observations with a non-null " + d.outcome() + ", " + d.time() + " and " + d.unit());
-    }
-    for (Map.Entry<String, TreeSet<Integer>> e : tl.entrySet()) {
-      timeLevels.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
-    }
     int kDense = d.dense().size();
     Map<Integer, Integer> catIndex = new HashMap<>();
     for (int i = 0; i < d.categoryLevels().size(); i++) {
@@ -183,6 +171,27 @@ public final class FixedEffectsRegression implements Serializable {
         .mapValues(l -> (List<Obs>) l);
     units.persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      // Time levels per key (few), read off the cached groups: the first is the reference of the time dummies.
+      Map<String, TreeSet<Integer>> tl = units.treeAggregate(new TreeMap<String, TreeSet<Integer>>(), (acc, u) -> {
+        TreeSet<Integer> ts = acc.computeIfAbsent(keyOf(u._1()), x -> new TreeSet<>());
+        for (Obs o : u._2()) {
+          ts.add(o.time());
+        }
+        return acc;
+      }, (a, b) -> {
+        b.forEach((k, v) -> a.merge(k, v, (x, y) -> {
+          x.addAll(y);
+          return x;
+        }));
+        return a;
+      }, 2);
+      if (tl.isEmpty()) {
+        throw Errors.estimation("regression", "no observations with a non-null " + d.outcome() + ", " + d.time() + " and " + d.unit());
+      }
+      Map<String, int[]> timeLevels = new TreeMap<>();
+      for (Map.Entry<String, TreeSet<Integer>> e : tl.entrySet()) {
+        timeLevels.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+      }
       // Pass 2: Gram matrices per key, from sparse raw cross-products minus each unit's rank-one mean term.
       Map<String, Gram> grams = units.treeAggregate(new HashMap<String, Gram>(), (acc, u) -> {
         String key = keyOf(u._1());

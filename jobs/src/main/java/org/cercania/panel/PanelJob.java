@@ -67,6 +67,7 @@ public final class PanelJob {
   public long run() {
     Progress progress = new Progress("panel");
     Map<String, Long> dropped = new LinkedHashMap<>();
+    Map<String, Long> sourceRows = new LinkedHashMap<>();
     List<Dataset<Row>> parts = new ArrayList<>();
     Dataset<Row> exp = Tables.stage(spark, out, "exposure", "exposure");
     String cohortCol = "cohort_" + ExposureSpec.radiusLabel(ringsM[0] / 1000);
@@ -84,7 +85,7 @@ public final class PanelJob {
       values.put(Outcome.DROPOUT_RATE, col("dropout_rate"));
       values.put(Outcome.TEST_SCORE, col("test_score"));
       parts.add(longFormat(base, values, col("school_id"), col("school_id"), col("cluster_id"), lit(1.0)));
-      dropped.put("school_years_outside_exposure_window", schoolYears.count() - base.count());
+      sourceRows.put("school", schoolYears.count());
     }
     Dataset<Row> survey = Tables.curatedIfPresent(spark, out, "survey");
     if (survey != null) {
@@ -94,11 +95,12 @@ public final class PanelJob {
       values.put(Outcome.DV_PHYSICAL, col("dv_physical").cast("double"));
       values.put(Outcome.DV_EMOTIONAL, col("dv_emotional").cast("double"));
       parts.add(longFormat(base, values, col("cluster_id"), col("respondent_id"), col("ubigeo"), col("weight")));
-      dropped.put("survey_outside_exposure_window", survey.count() - base.count());
+      sourceRows.put("survey", survey.count());
     }
     Dataset<Row> population = Tables.curatedIfPresent(spark, out, "population");
     if (population != null) {
-      parts.add(districtFamily(population, exp, dropped));
+      parts.add(districtFamily(population, exp));
+      sourceRows.put("district", population.count());
     }
     if (parts.isEmpty()) {
       throw Errors.usage("no outcome source curated under " + out + " (school_years, survey or population + femicides/hospitalizations)");
@@ -107,12 +109,20 @@ public final class PanelJob {
     for (int i = 1; i < parts.size(); i++) {
       panel = panel.unionByName(parts.get(i));
     }
-    // Values that are undefined (log of zero enrollment, a missing test score) do not enter; they are counted.
-    Dataset<Row> counted = panel.groupBy("outcome").agg(sum(when(col("value").isNull(), 1).otherwise(0)).as("missing"));
-    for (Row r : counted.collectAsList()) {
-      if (r.getLong(1) > 0) {
-        dropped.put(r.getString(0) + "_missing_value", r.getLong(1));
+    // Long format keeps one row per source row and outcome, value null where undefined (log of zero
+    // enrollment, a missing test score): one pass counts both what joined and what cannot enter.
+    panel = panel.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    Map<String, Long> joined = new LinkedHashMap<>();
+    for (Row r : panel.groupBy("family", "outcome").agg(org.apache.spark.sql.functions.count(lit(1)),
+        sum(when(col("value").isNull(), 1).otherwise(0))).collectAsList()) {
+      joined.merge(r.getString(0), r.getLong(2), Math::max);
+      if (r.getLong(3) > 0) {
+        dropped.put(r.getString(1) + "_missing_value", r.getLong(3));
       }
+    }
+    for (Map.Entry<String, Long> e : sourceRows.entrySet()) {
+      // source rows for years outside the exposure window (or without exposure) do not enter
+      dropped.put(e.getKey() + "_rows_outside_exposure_window", e.getValue() - joined.getOrDefault(e.getKey(), 0L));
     }
     long rows = Outputs.writeDelta(TableSchema.load("panel").conform(panel.filter(col("value").isNotNull())), out + "/panel");
     progress.step("wrote panel" + (dropped.values().stream().anyMatch(v -> v > 0) ? " (left out: " + dropped + ")" : ""), rows);
@@ -122,6 +132,7 @@ public final class PanelJob {
     dropped.forEach(left::put);
     section.put("seconds", progress.seconds());
     Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "panel", section);
+    panel.unpersist();
     progress.done();
     return rows;
   }
@@ -154,7 +165,7 @@ public final class PanelJob {
    * district-year without a row is missing, not zero), hospitalisations summed by ICD-10 family
    * (a district-year without a row had no case: registers list events).
    */
-  private Dataset<Row> districtFamily(Dataset<Row> population, Dataset<Row> exp, Map<String, Long> dropped) {
+  private Dataset<Row> districtFamily(Dataset<Row> population, Dataset<Row> exp) {
     Dataset<Row> de = Tables.stage(spark, out, "district_exposure", "exposure")
         .select(col("ubigeo").as("d_ubigeo"), col("year").as("e_year"), col("has_center"), col("cohort"));
     Dataset<Row> centroid = exp.filter(col("unit_type").equalTo("district"))
@@ -162,7 +173,6 @@ public final class PanelJob {
     Dataset<Row> base = population.join(de, population.col("ubigeo").equalTo(col("d_ubigeo"))
             .and(population.col("year").equalTo(col("e_year"))))
         .join(centroid, col("ubigeo").equalTo(col("c_ubigeo")).and(col("e_year").equalTo(col("c_year"))), "left");
-    dropped.put("population_outside_exposure_window", population.count() - base.count());
     Dataset<Row> fem = Tables.curatedIfPresent(spark, out, "femicides");
     if (fem != null) {
       base = base.join(fem.select(col("ubigeo").as("f_ubigeo"), col("year").as("f_year"), col("femicides"), col("economic_crimes")),
