@@ -57,7 +57,8 @@ public final class FixedEffectsRegression implements Serializable {
   /** One regression's result: coefficients of interest and their unscaled cluster sandwich. */
   public record Fit(
       String key, double[] beta, boolean[] dropped, double[][] vcovRaw, long nObs, long nClusters, long nUnits,
-      int nTimes, boolean unitNestedInCluster, double sumSquaredResiduals) implements Serializable {
+      int nTimes, boolean unitNestedInCluster, boolean timeNestedInCluster, double sumSquaredResiduals)
+      implements Serializable {
 
     /** Number of non-FE coefficients actually estimated (collinear ones dropped). */
     public int keptInterest() {
@@ -82,7 +83,7 @@ public final class FixedEffectsRegression implements Serializable {
           return g / (g - 1);
         case FIXEST_DEFAULT: {
           // Fixed effects nested in the cluster count as one parameter (fixest, fixef.K = "nested").
-          double k = kInt + nTimes + (unitNestedInCluster ? 1 : nUnits) - 1;
+          double k = kInt + (timeNestedInCluster ? 1 : nTimes) + (unitNestedInCluster ? 1 : nUnits) - 1;
           return g / (g - 1) * (n - 1) / (n - k);
         }
         case CLUSTER_FULL_K: {
@@ -121,6 +122,9 @@ public final class FixedEffectsRegression implements Serializable {
     long n;
     long units;
     long unitsWithOneCluster;
+    /** time -> its cluster, or null once a second cluster is seen (few times per key). */
+    final Map<Integer, String> timeCluster = new HashMap<>();
+    boolean timeSplit;
 
     Gram(int p) {
       xx = new double[p * p];
@@ -137,7 +141,18 @@ public final class FixedEffectsRegression implements Serializable {
       n += o.n;
       units += o.units;
       unitsWithOneCluster += o.unitsWithOneCluster;
+      timeSplit |= o.timeSplit;
+      for (Map.Entry<Integer, String> e : o.timeCluster.entrySet()) {
+        noteTime(e.getKey(), e.getValue());
+      }
       return this;
+    }
+
+    void noteTime(int time, String cluster) {
+      String c = timeCluster.putIfAbsent(time, cluster);
+      if (c != null && !c.equals(cluster)) {
+        timeSplit = true;
+      }
     }
   }
 
@@ -204,6 +219,11 @@ public final class FixedEffectsRegression implements Serializable {
         g.units++;
         if (wu.clusters().size() == 1) {
           g.unitsWithOneCluster++;
+        }
+        if (!g.timeSplit) {
+          for (Obs o : u._2()) {
+            g.noteTime(o.time(), o.cluster());
+          }
         }
         return acc;
       }, (a, b) -> {
@@ -289,7 +309,7 @@ public final class FixedEffectsRegression implements Serializable {
           }
         }
         fits.put(key, new Fit(key, beta, dropped, v, g.n, (long) m[kInt * kInt], g.units, timeLevels.get(key).length,
-            g.unitsWithOneCluster == g.units, m[kInt * kInt + 1]));
+            g.unitsWithOneCluster == g.units, !g.timeSplit, m[kInt * kInt + 1]));
       }
       return fits;
     } finally {
