@@ -19,7 +19,8 @@ public final class RunCommand implements Command {
 
   @Override
   public Options options() {
-    return new SampleCommand().options().flag("--sample", "generate the embedded synthetic sample first (study 'sample')")
+    return SampleCommand.sampleFlags(StudyOptions.add(new Options(name(), "[--sample [sample flags]] --out DIR [--study NAME]"), "sample"))
+        .flag("--sample", "generate the embedded synthetic sample first (study 'sample')")
         .value("--run-id", "ID", "run id recorded with rejects (default: UTC time)");
   }
 

@@ -22,8 +22,12 @@ public final class SampleCommand implements Command {
 
   @Override
   public Options options() {
-    return StudyOptions.add(new Options(name(), "--out DIR [--seed S] [sizes] [--effects constant|dynamic]"), "sample")
-        .value("--seed", "S", "random seed (default cercania.sample.seed)")
+    return sampleFlags(StudyOptions.add(new Options(name(), "--out DIR [--seed S] [sizes] [--effects constant|dynamic]"), "sample"));
+  }
+
+  /** The sample's size and seed flags (also taken by {@code run --sample}). */
+  static Options sampleFlags(Options o) {
+    return o.value("--seed", "S", "random seed (default cercania.sample.seed)")
         .value("--districts", "N", "number of districts (default cercania.sample.districts)")
         .value("--centers", "N", "number of centers")
         .value("--schools", "N", "number of schools")
