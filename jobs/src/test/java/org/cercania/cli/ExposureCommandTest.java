@@ -3,9 +3,6 @@ package org.cercania.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +10,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.geo.Vincenty;
 import org.cercania.testing.SparkExtension;
+import org.cercania.testing.Console;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,23 +29,11 @@ class ExposureCommandTest {
       + "U2,,,school\n"
       + "U3,-60.0,-10.0,school\n";
 
-  private record Result(int code, String out, String err) {}
 
-  private static Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static Console.Run run(String... args) {
+    return Console.main(args);
   }
+
 
   private static Path write(Path dir, String name, String text) throws Exception {
     Path p = dir.resolve(name);
@@ -59,7 +45,7 @@ class ExposureCommandTest {
   void writesOneRowPerLocatedUnitAndYear(SparkSession spark, @TempDir Path dir) throws Exception {
     Path centers = write(dir, "centers.csv", CENTERS);
     Path units = write(dir, "units.csv", UNITS);
-    Result r = run("exposure", "--centers", centers.toString(), "--units", units.toString(), "--from", "2008", "--to", "2016",
+    Console.Run r = run("exposure", "--centers", centers.toString(), "--units", units.toString(), "--from", "2008", "--to", "2016",
         "--radii", "5,1,2.5", "--out", dir.resolve("out").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("[exposure] units without lon/lat, left out: 1"), r.out());
@@ -112,7 +98,7 @@ class ExposureCommandTest {
     String out = dir.resolve("out").toString();
 
     Path noLat = write(dir, "nolat.csv", "center_id,lon,latitude,opened_on\nA,-75,-10,2012-01-01\n");
-    Result r = run("exposure", "--centers", noLat.toString(), "--units", units.toString(), "--from", "2008", "--to", "2016", "--out", out);
+    Console.Run r = run("exposure", "--centers", noLat.toString(), "--units", units.toString(), "--from", "2008", "--to", "2016", "--out", out);
     assertEquals(3, r.code());
     assertEquals("cercania exposure: error [MISSING_COLUMN]: " + noLat
         + ": required column 'lat' is missing; columns present: center_id, lon, latitude, opened_on", r.err().strip());
