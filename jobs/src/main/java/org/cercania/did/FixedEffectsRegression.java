@@ -173,18 +173,29 @@ public final class FixedEffectsRegression implements Serializable {
     }
     int kInt = d.interestCount();
 
-    JavaPairRDD<String, List<Obs>> units = slim.javaRDD()
-        .mapToPair(r -> new Tuple2<>(r.getString(0) + "\u0000" + r.getString(1), new Obs(r.getInt(2), r.getDouble(3),
-            r.getDouble(4), r.getString(5), denseValues(r, kDense), r.isNullAt(6) ? Integer.MIN_VALUE : r.getInt(6))))
-        .aggregateByKey(new ArrayList<Obs>(), (l, o) -> {
-          l.add(o);
-          return l;
-        }, (a, b) -> {
-          a.addAll(b);
-          return a;
-        })
-        .mapValues(l -> (List<Obs>) l);
-    units.persist(StorageLevel.MEMORY_AND_DISK());
+    // The one shuffle: observations grouped by (key, unit) in Spark's own row format (far cheaper to
+    // shuffle and cache than Java objects), then read as each unit's list of observations.
+    List<Column> fields = new ArrayList<>(List.of(functions.col("t"), functions.col("y"), functions.col("w"),
+        functions.col("c"), functions.col("cat")));
+    for (int i = 0; i < kDense; i++) {
+      fields.add(functions.col("x" + i));
+    }
+    Dataset<Row> grouped = slim.groupBy(functions.col("k"), functions.col("u"))
+        .agg(functions.collect_list(functions.struct(fields.toArray(Column[]::new))).as("obs"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaPairRDD<String, List<Obs>> units = grouped.javaRDD().mapToPair(r -> {
+      List<Row> rows = r.getList(2);
+      List<Obs> obs = new ArrayList<>(rows.size());
+      for (Row o : rows) {
+        double[] x = new double[kDense];
+        for (int i = 0; i < kDense; i++) {
+          x[i] = o.getDouble(5 + i);
+        }
+        obs.add(new Obs(o.getInt(0), o.getDouble(1), o.getDouble(2), o.getString(3), x,
+            o.isNullAt(4) ? Integer.MIN_VALUE : o.getInt(4)));
+      }
+      return new Tuple2<>(r.getString(0) + "\u0000" + r.getString(1), obs);
+    });
     try {
       // Time levels per key (few), read off the cached groups: the first is the reference of the time dummies.
       Map<String, TreeSet<Integer>> tl = units.treeAggregate(new TreeMap<String, TreeSet<Integer>>(), (acc, u) -> {
@@ -313,7 +324,7 @@ public final class FixedEffectsRegression implements Serializable {
       }
       return fits;
     } finally {
-      units.unpersist(false);
+      grouped.unpersist(false);
     }
   }
 
@@ -359,14 +370,6 @@ public final class FixedEffectsRegression implements Serializable {
       c[7 + i] = functions.col("x" + i);
     }
     return c;
-  }
-
-  private static double[] denseValues(Row r, int k) {
-    double[] x = new double[k];
-    for (int i = 0; i < k; i++) {
-      x[i] = r.getDouble(7 + i);
-    }
-    return x;
   }
 
   private static String keyOf(String keyAndUnit) {

@@ -18,6 +18,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.cercania.errors.Errors;
 import org.cercania.exposure.ExposureSpec;
 import org.cercania.io.Manifest;
@@ -38,6 +39,8 @@ public final class PanelJob {
   private final ExposureSpec exposure;
   private final double[] ringsM;
   private final Map<String, List<String>> icdFamilies;
+  /** Per-family joins, cached while the long table is built from them. */
+  private final List<Dataset<Row>> bases = new ArrayList<>();
 
   /**
    * @param ringsKm the three treatment rings (inner, second, third), km; the inner one must be an exposure radius
@@ -68,6 +71,7 @@ public final class PanelJob {
     Progress progress = new Progress("panel");
     Map<String, Long> dropped = new LinkedHashMap<>();
     Map<String, Long> sourceRows = new LinkedHashMap<>();
+    bases.clear();
     List<Dataset<Row>> parts = new ArrayList<>();
     Dataset<Row> exp = Tables.stage(spark, out, "exposure", "exposure");
     String cohortCol = "cohort_" + ExposureSpec.radiusLabel(ringsM[0] / 1000);
@@ -77,7 +81,9 @@ public final class PanelJob {
       Dataset<Row> schools = Tables.curated(spark, out, "schools").select(col("school_id"), col("ubigeo").as("cluster_id"));
       Dataset<Row> base = schoolYears.join(schools, "school_id")
           .join(pointExposure(exp, "school", cohortCol), col("school_id").equalTo(col("unit_id")).and(
-              schoolYears.col("year").equalTo(col("e_year"))));
+              schoolYears.col("year").equalTo(col("e_year"))))
+          .persist(StorageLevel.MEMORY_AND_DISK()); // read once per outcome below
+      bases.add(base);
       Map<Outcome, Column> values = new LinkedHashMap<>();
       values.put(Outcome.LOG_ENROLLMENT, when(col("enrolled").gt(0), log(col("enrolled"))));
       values.put(Outcome.ATTENDANCE_RATE, col("attendance_rate"));
@@ -90,7 +96,9 @@ public final class PanelJob {
     Dataset<Row> survey = Tables.curatedIfPresent(spark, out, "survey");
     if (survey != null) {
       Dataset<Row> base = survey.join(pointExposure(exp, "survey_cluster", cohortCol),
-          col("cluster_id").equalTo(col("unit_id")).and(survey.col("year").equalTo(col("e_year"))));
+          col("cluster_id").equalTo(col("unit_id")).and(survey.col("year").equalTo(col("e_year"))))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      bases.add(base);
       Map<Outcome, Column> values = new LinkedHashMap<>();
       values.put(Outcome.DV_PHYSICAL, col("dv_physical").cast("double"));
       values.put(Outcome.DV_EMOTIONAL, col("dv_emotional").cast("double"));
@@ -99,7 +107,8 @@ public final class PanelJob {
     }
     Dataset<Row> population = Tables.curatedIfPresent(spark, out, "population");
     if (population != null) {
-      parts.add(districtFamily(population, exp));
+      Dataset<Row> district = districtFamily(population, exp);
+      parts.add(district);
       sourceRows.put("district", population.count());
     }
     if (parts.isEmpty()) {
@@ -133,6 +142,7 @@ public final class PanelJob {
     section.put("seconds", progress.seconds());
     Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "panel", section);
     panel.unpersist();
+    bases.forEach(Dataset::unpersist);
     progress.done();
     return rows;
   }
@@ -202,7 +212,9 @@ public final class PanelJob {
       values.put(Outcome.MENTAL_HEALTH_RATE_WOMEN, per100k(coalesce(col("mental_f"), lit(0)), women));
       values.put(Outcome.MENTAL_HEALTH_RATE_MEN, per100k(coalesce(col("mental_m"), lit(0)), men));
     }
-    Dataset<Row> withRings = base.withColumn("ring1", col("has_center")).withColumn("ring2", lit(0)).withColumn("ring3", lit(0));
+    Dataset<Row> withRings = base.withColumn("ring1", col("has_center")).withColumn("ring2", lit(0)).withColumn("ring3", lit(0))
+        .persist(StorageLevel.MEMORY_AND_DISK()); // read once per outcome
+    bases.add(withRings);
     return longFormat(withRings, values, col("ubigeo"), col("ubigeo"), col("ubigeo"), lit(1.0));
   }
 
