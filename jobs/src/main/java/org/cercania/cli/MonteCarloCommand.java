@@ -63,11 +63,12 @@ public final class MonteCarloCommand implements Command {
         .value("--replications", "N", "number of simulated panels", "200")
         .value("--units", "N", "units per panel", "300")
         .value("--periods", "N", "periods per panel (cohorts first treated in periods 3 .. N-2)", "8")
-        .value("--seed", "S", "seed of the simulation", "1");
+        .value("--seed", "S", "seed of the simulation", "1")
+        .value("--parallel", "N", "replications run side by side (concurrent Spark jobs)", "2");
   }
 
   @Override
-  public int run(Options o) {
+  public int run(Options o) throws InterruptedException {
     String out = o.require("--out");
     int reps = o.integer("--replications", 200);
     if (reps < 1) {
@@ -86,26 +87,44 @@ public final class MonteCarloCommand implements Command {
     }
     double truth = sim.overallAtt();
     DidSpec spec = DidSpec.builder("unit", "period", "cohort", "y").build();
+    int threads = o.integer("--parallel", 2);
+    if (threads < 1) {
+      throw Errors.badOptionValue("--parallel", Integer.toString(threads), "a positive number");
+    }
+    // Replications are small: Spark's per-job latency dominates, so a few run side by side (concurrent
+    // jobs on one SparkContext). The estimators' own progress lines are silenced meanwhile.
+    java.io.PrintStream stdout = System.out;
+    // a few thousand rows: one partition per shuffle instead of the cluster default saves most of the time
+    String shufflePartitions = spark.conf().get("spark.sql.shuffle.partitions");
+    spark.conf().set("spark.sql.shuffle.partitions", "1");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    List<java.util.concurrent.Future<List<Row>>> futures = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
     List<Row> rows = new ArrayList<>();
-    for (int r = 0; r < reps; r++) {
-      Dataset<Row> panel = sim.panel(spark, r).persist(StorageLevel.MEMORY_ONLY());
-      Row s = panel.agg(stddev_samp(col("y")), avg(when(col("cohort").gt(0).and(col("period").geq(col("cohort"))), col("tau"))))
-          .first();
-      double sdY = s.getDouble(0);
-      double sampleTruth = s.getDouble(1);
-      for (Target t : targets) {
-        long start = System.nanoTime();
-        Map<String, Dataset<Row>> tables = quietly(() -> Estimators.byName(t.estimator()).estimate(panel, spec));
-        double[] est = overall(t, tables.get(t.table()));
-        double secs = (System.nanoTime() - start) / 1e9;
-        Boolean covered = Double.isFinite(est[1]) ? Math.abs(est[0] - truth) <= Z * est[1] : null;
-        rows.add(RowFactory.create(r, t.estimator(), est[0], Double.isFinite(est[1]) ? est[1] : null, truth, sampleTruth, sdY,
-            (est[0] - truth) / sdY, covered, secs));
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      for (int r = 0; r < reps; r++) {
+        final int rep = r;
+        futures.add(pool.submit(() -> {
+          List<Row> mine = replication(spark, sim, rep, targets, spec, truth);
+          int f = finished.incrementAndGet();
+          if (f % 10 == 0 || f == reps) {
+            synchronized (stdout) {
+              stdout.println(String.format(Locale.ROOT, "[montecarlo] %d of %d replications (%.1f s)", f, reps, progress.seconds()));
+            }
+          }
+          return mine;
+        }));
       }
-      panel.unpersist();
-      if ((r + 1) % 10 == 0 || r + 1 == reps) {
-        progress.step("replication " + (r + 1) + " of " + reps, rows.size());
+      for (java.util.concurrent.Future<List<Row>> f : futures) {
+        rows.addAll(f.get());
       }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+      System.setOut(stdout);
+      spark.conf().set("spark.sql.shuffle.partitions", shufflePartitions);
     }
     TableSchema perRep = TableSchema.load("montecarlo");
     Dataset<Row> table = perRep.conform(spark.createDataFrame(rows, perRep.structType()));
@@ -119,14 +138,28 @@ public final class MonteCarloCommand implements Command {
     return 0;
   }
 
-  /** Runs an estimator with its progress lines silenced: a replication would print dozens. */
-  private static <T> T quietly(java.util.function.Supplier<T> body) {
-    java.io.PrintStream stdout = System.out;
-    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+  /** One simulated panel and every estimator on it: one row per estimator. */
+  private static List<Row> replication(SparkSession spark, StaggeredSimulation sim, int r, List<Target> targets, DidSpec spec,
+      double truth) {
+    Dataset<Row> panel = sim.panel(spark, r).persist(StorageLevel.MEMORY_ONLY());
     try {
-      return body.get();
+      Row s = panel.agg(stddev_samp(col("y")), avg(when(col("cohort").gt(0).and(col("period").geq(col("cohort"))), col("tau"))))
+          .first();
+      double sdY = s.getDouble(0);
+      double sampleTruth = s.getDouble(1);
+      List<Row> rows = new ArrayList<>();
+      for (Target t : targets) {
+        long start = System.nanoTime();
+        Map<String, Dataset<Row>> tables = Estimators.byName(t.estimator()).estimate(panel, spec);
+        double[] est = overall(t, tables.get(t.table()));
+        double secs = (System.nanoTime() - start) / 1e9;
+        Boolean covered = Double.isFinite(est[1]) ? Math.abs(est[0] - truth) <= Z * est[1] : null;
+        rows.add(RowFactory.create(r, t.estimator(), est[0], Double.isFinite(est[1]) ? est[1] : null, truth, sampleTruth, sdY,
+            (est[0] - truth) / sdY, covered, secs));
+      }
+      return rows;
     } finally {
-      System.setOut(stdout);
+      panel.unpersist();
     }
   }
 

@@ -1,27 +1,20 @@
 package org.cercania.sample;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.cos;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.sqrt;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
-
 import java.io.Serializable;
-import org.apache.spark.sql.Column;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.cercania.errors.Errors;
 
 /**
- * A staggered-adoption panel for Monte Carlo checks of the estimators, built as a Spark DataFrame
- * (columns unit, period, cohort, y, tau): periods 1..T; each unit never treated with probability
+ * A staggered-adoption panel for Monte Carlo checks of the estimators (columns unit, period,
+ * cohort, y, tau): periods 1..T; each unit never treated with probability
  * {@link #P_NEVER}, else first treated in one of the cohorts 3, 4, ..., T - 2 with equal probability;
  *
  * <pre>y_it = alpha_i + lambda_t + tau(g_i, t - g_i) 1{t >= g_i} + eps_it</pre>
@@ -32,12 +25,12 @@ import org.cercania.errors.Errors;
  * first cohort down to 0.5 for the last. Parallel trends hold, so cs, Sun-Abraham and imputation
  * are unbiased for the overall ATT; a TWFE regression is not (dynamic, heterogeneous effects).
  *
- * <p>Every random number is a hash of (seed, replication, unit, period, purpose) mapped to a
- * uniform, so a replication's data do not depend on partitioning.
+ * <p>A replication's panel is drawn on the driver from a generator seeded by (seed, replication) and
+ * handed to Spark as a local relation: Monte Carlo panels are small, and the estimators under test
+ * are the library's Spark ones.
  */
 public final class StaggeredSimulation implements Serializable {
   public static final double P_NEVER = 0.4;
-  private static final double TWO53 = 9007199254740992.0;
 
   private final int units;
   private final int periods;
@@ -91,38 +84,53 @@ public final class StaggeredSimulation implements Serializable {
     return num / den;
   }
 
-  private Column uniform(long rep, Column id, Column t, int purpose) {
-    return xxhash64(lit(seed), lit(rep), id, t, lit(purpose)).bitwiseAND(lit((1L << 53) - 1)).cast("double").plus(0.5)
-        .divide(TWO53);
-  }
+  static final StructType SCHEMA = DataTypes.createStructType(List.of(
+      DataTypes.createStructField("unit", DataTypes.LongType, false),
+      DataTypes.createStructField("period", DataTypes.IntegerType, false),
+      DataTypes.createStructField("cohort", DataTypes.IntegerType, false),
+      DataTypes.createStructField("y", DataTypes.DoubleType, false),
+      DataTypes.createStructField("tau", DataTypes.DoubleType, false)));
 
-  private Column normal(long rep, Column id, Column t, int purpose) {
-    Column u1 = uniform(rep, id, t, purpose);
-    Column u2 = uniform(rep, id, t, purpose + 1000);
-    return sqrt(log(u1).multiply(-2.0)).multiply(cos(u2.multiply(2 * Math.PI))); // Box-Muller
-  }
-
-  /** Replication {@code rep}: columns unit (long), period (int), cohort (int, 0 = never), y, tau (the planted effect). */
-  public Dataset<Row> panel(SparkSession spark, long rep) {
-    Column id = col("unit");
-    Column none = lit(-1L);
-    Dataset<Row> u = spark.range(units).toDF("unit");
-    Column uc = uniform(rep, id, none, 1);
+  /**
+   * Replication {@code rep} as rows: unit, period, cohort (0 = never), y, tau (the planted effect).
+   * Drawn from one generator seeded by (seed, rep), unit by unit, so a replication is reproducible.
+   */
+  public List<Row> rows(long rep) {
+    SplittableRandom rnd = new SplittableRandom(mix(seed * 0x9E3779B97F4A7C15L + rep));
+    double[] lambda = new double[periods + 1];
+    for (int t = 1; t <= periods; t++) {
+      lambda[t] = 0.2 * t + 0.5 * normal(rnd);
+    }
     int kN = cohorts.length;
-    Column kIdx = floor(uc.minus(P_NEVER).divide(1 - P_NEVER).multiply(kN)).cast("int");
-    u = u.withColumn("k", when(uc.lt(P_NEVER), lit(-1)).otherwise(least(kIdx, lit(kN - 1))))
-        .withColumn("cohort", when(col("k").lt(0), lit(0)).otherwise(col("k").plus(3)))
-        .withColumn("alpha", normal(rep, id, none, 2).plus(when(col("k").lt(0), lit(0.0)).otherwise(col("k").plus(1).multiply(0.5 / kN))))
-        .withColumn("period", explode(sequence(lit(1), lit(periods))));
-    Column t = col("period");
-    Column lambda = t.multiply(0.2).plus(normal(rep, lit(-1L), t.cast("long"), 3).multiply(0.5));
-    // theta_k (1 + 0.5 e) for treated periods
-    Column theta = kN == 1 ? lit(1.0) : lit(1.25).minus(col("k").multiply(0.75 / (kN - 1)));
-    Column e = t.minus(col("cohort"));
-    Column tau = when(col("k").geq(0).and(e.geq(0)), theta.multiply(e.multiply(0.5).plus(1.0))).otherwise(lit(0.0));
-    Column eps = normal(rep, id, t.cast("long"), 4);
-    return u.withColumn("tau", tau)
-        .withColumn("y", col("alpha").plus(lambda).plus(col("tau")).plus(eps))
-        .select(col("unit"), col("period"), col("cohort"), col("y"), col("tau"));
+    List<Row> rows = new ArrayList<>(units * periods);
+    for (long i = 0; i < units; i++) {
+      double u = rnd.nextDouble();
+      int k = u < P_NEVER ? -1 : Math.min((int) ((u - P_NEVER) / (1 - P_NEVER) * kN), kN - 1);
+      int g = k < 0 ? 0 : cohorts[k];
+      double alpha = normal(rnd) + (k < 0 ? 0.0 : (k + 1) * 0.5 / kN);
+      for (int t = 1; t <= periods; t++) {
+        double tau = k < 0 ? 0.0 : tau(k, t - g);
+        rows.add(RowFactory.create(i, t, g, alpha + lambda[t] + tau + normal(rnd), tau));
+      }
+    }
+    return rows;
+  }
+
+  /** Replication {@code rep} as a DataFrame (a local relation: the panels are small). */
+  public Dataset<Row> panel(SparkSession spark, long rep) {
+    return spark.createDataFrame(rows(rep), SCHEMA);
+  }
+
+  private static double normal(SplittableRandom rnd) {
+    // Box-Muller, one value per pair of uniforms (simple and reproducible)
+    double u1 = 1.0 - rnd.nextDouble();
+    double u2 = rnd.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 }
