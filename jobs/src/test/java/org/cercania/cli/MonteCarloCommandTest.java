@@ -40,7 +40,7 @@ class MonteCarloCommandTest {
     assertEquals(estimators, summary.size());
     for (Row s : summary) {
       assertEquals(3, s.getInt(s.fieldIndex("replications")));
-      for (String c : List.of("bias", "bias_sd", "mean_se", "empirical_sd", "se_ratio", "coverage", "rmse_sd")) {
+      for (String c : List.of("bias", "bias_sd", "mean_se", "empirical_sd", "se_ratio", "coverage", "coverage_sample", "rmse_sd")) {
         assertTrue(Double.isFinite(s.getDouble(s.fieldIndex(c))), c + " of " + s.getString(0) + " is not finite");
       }
       double cov = s.getDouble(s.fieldIndex("coverage"));
