@@ -64,8 +64,13 @@ public final class CallawaySantAnna implements Estimator {
     return run(panel, spec).tables();
   }
 
-  /** The tables, the messages about the data, and the number of units and clusters used. */
-  public record Result(Map<String, Dataset<Row>> tables, List<String> notes, long n, long clusters) {}
+  /**
+   * The tables, the messages about the data, the number of units (observations) and clusters used,
+   * and, when bootstrapping, the standard deviation of each target's draws on the se scale (keys
+   * "att_gt/g/t" and "aggregation/key"; a diagnostic beside the IQR-based se R did reports).
+   */
+  public record Result(Map<String, Dataset<Row>> tables, List<String> notes, long n, long clusters,
+      Map<String, Double> bootstrapSd) {}
 
   public Result run(Dataset<Row> panel, DidSpec spec) {
     Progress progress = new Progress("cs");
@@ -117,7 +122,15 @@ public final class CallawaySantAnna implements Estimator {
       tables.put("aggregates", aggregatesTable(spark, targets, nCells, ci));
       tables.put("pretest", pretestTable(spark, est, targets, pre, inf, ci, notes));
       progress.done();
-      return new Result(tables, List.copyOf(notes), est.n, inf.clusters);
+      Map<String, Double> sd = new LinkedHashMap<>();
+      if (ci.drawSd != null) {
+        for (int t = 0; t < targets.size(); t++) {
+          CsAggregation.Target tg = targets.get(t);
+          String key = t < nCells ? "att_gt/" + estimated.get(t).g() + "/" + estimated.get(t).t() : tg.aggregation() + "/" + tg.key();
+          sd.put(key, ci.drawSd[t]);
+        }
+      }
+      return new Result(tables, List.copyOf(notes), est.n, inf.clusters, Map.copyOf(sd));
     } finally {
       prepared.release();
     }
@@ -129,6 +142,8 @@ public final class CallawaySantAnna implements Estimator {
     final double[] analyticSe;
     final double[] crit;
     final double z;
+    /** Standard deviation of each target's bootstrap draws, on the se scale; null without a bootstrap. */
+    double[] drawSd;
 
     Inference(AttGt est, List<CsAggregation.Target> targets, InfluencePass.Result inf, DidSpec spec, CsOptions o,
         List<String> notes) {
@@ -154,7 +169,9 @@ public final class CallawaySantAnna implements Estimator {
         }
       }
       double[] sigma = new double[nt];
+      drawSd = new double[nt];
       for (int t = 0; t < nt; t++) {
+        drawSd[t] = MultiplierBootstrap.sd(MultiplierBootstrap.column(bres, t)) / root;
         sigma[t] = MultiplierBootstrap.sigma(MultiplierBootstrap.column(bres, t));
         boolean cell = targets.get(t).aggregation().equals("att_gt");
         // att_gt keeps NA where the analytic se is NA; aggte takes the bootstrap se as is

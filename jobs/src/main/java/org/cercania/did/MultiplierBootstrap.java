@@ -68,6 +68,20 @@ final class MultiplierBootstrap {
     return c;
   }
 
+  /** Sample standard deviation of draws (R's sd). */
+  static double sd(double[] draws) {
+    double m = 0;
+    for (double d : draws) {
+      m += d;
+    }
+    m /= draws.length;
+    double ss = 0;
+    for (double d : draws) {
+      ss += (d - m) * (d - m);
+    }
+    return Math.sqrt(ss / (draws.length - 1));
+  }
+
   /** IQR-based scale of one parameter's draws (mboot's bSigma); NaN when the draws are degenerate. */
   static double sigma(double[] draws) {
     double ss = 0;

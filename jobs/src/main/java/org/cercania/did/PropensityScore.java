@@ -172,4 +172,68 @@ final class PropensityScore {
       return a;
     }, 2);
   }
+
+  /**
+   * Repeated cross-section moments at the fitted scores ({@link CrossSectionCellFit#stride} per
+   * cell): for the control observations of the base period (C0) and of t (C1), sums of w r, w r X
+   * and w r (y - X b) X with that period's control regression b (r = trimmed p / (1 - p)); over the
+   * cell, X' diag(w p (1 - p)) X and the largest score.
+   */
+  static double[] crossSectionMoments(JavaRDD<UnitRow> units, List<GtCell> cells, double[][] gamma, double[][][] beta, int p) {
+    int k = p + 1;
+    int stride = CrossSectionCellFit.stride(k);
+    GtCell[] cs = cells.toArray(new GtCell[0]);
+    int m = cs.length;
+    double[] zero = new double[m * stride];
+    return units.treeAggregate(zero, (a, u) -> {
+      if (u.status != UnitRow.OK) {
+        return a;
+      }
+      double[] x = new double[k];
+      for (GtCell c : cs) {
+        double[] g = gamma[c.index()];
+        if (g == null || beta[c.index()] == null) {
+          continue;
+        }
+        int role = c.role(u.cohort);
+        int grp = CellStatistics.group(u, c, role);
+        if (grp < 0) {
+          continue;
+        }
+        CellStatistics.design(u, c, p, x);
+        double ps = CellModel.pscore(g, 0, x);
+        double w = u.weight;
+        int off = c.index() * stride;
+        if (role == 0) {
+          int s = grp == CrossSectionCellFit.C1 ? 1 : 0;
+          int o = off + s * (1 + 2 * k);
+          double r = ps < CellModel.TRIM ? ps / (1 - ps) : 0.0;
+          double res = u.y[0] - SmallMatrix.dot(beta[c.index()][s], x);
+          a[o] += w * r;
+          for (int i = 0; i < k; i++) {
+            a[o + 1 + i] += w * r * x[i];
+            a[o + 1 + k + i] += w * r * res * x[i];
+          }
+        }
+        double h = w * ps * (1 - ps);
+        int oh = off + 2 * (1 + 2 * k);
+        for (int i = 0; i < k; i++) {
+          for (int j = 0; j < k; j++) {
+            a[oh + i * k + j] += h * x[i] * x[j];
+          }
+        }
+        a[off + stride - 1] = Math.max(a[off + stride - 1], ps);
+      }
+      return a;
+    }, (a, b) -> {
+      for (int ci = 0; ci < m; ci++) {
+        int off = ci * stride;
+        for (int i = off; i < off + stride - 1; i++) {
+          a[i] += b[i];
+        }
+        a[off + stride - 1] = Math.max(a[off + stride - 1], b[off + stride - 1]);
+      }
+      return a;
+    }, 2);
+  }
 }

@@ -92,4 +92,27 @@ class CsBootstrapTest {
     }
     assertEquals(950, MultiplierBootstrap.quantileType1(y, 0.95));
   }
+  /** R did's multipliers are Rademacher (BMisc::multiplier_bootstrap); Mammen's stay available. Both: mean 0, variance 1. */
+  @Test
+  void defaultMultiplierIsRademacherAsInRDid() {
+    assertEquals(CsOptions.Multiplier.RADEMACHER, CsOptions.defaults().multiplier());
+    for (CsOptions.Multiplier kind : CsOptions.Multiplier.values()) {
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int draws = 200000;
+      for (int b = 0; b < draws; b++) {
+        double xi = MultiplierBootstrap.draw(MultiplierBootstrap.clusterHash("unit-" + (b % 977), 3), b / 977, kind);
+        if (kind == CsOptions.Multiplier.RADEMACHER) {
+          assertEquals(1.0, Math.abs(xi), 0.0);
+        }
+        s1 += xi;
+        s2 += xi * xi;
+        s3 += xi * xi * xi;
+      }
+      assertEquals(0.0, s1 / draws, 0.01, kind + " mean");
+      assertEquals(1.0, s2 / draws, 0.01, kind + " variance");
+      assertEquals(kind == CsOptions.Multiplier.MAMMEN ? 1.0 : 0.0, s3 / draws, 0.03, kind + " third moment");
+    }
+  }
 }
