@@ -107,8 +107,9 @@ public final class DidCommand implements Command {
         o.get("--event-max") == null ? null : o.integer("--event-max", 0));
     b.seConvention(o.get("--se-convention"));
     DidSpec spec = b.build();
-    long rows = panel.count();
-    progress.step("read " + o.get("--input"), rows);
+    // No count here: on a large panel a separate pass just for a progress line costs as much as a fit;
+    // the estimators report the rows they use (n_obs).
+    progress.info("panel " + o.get("--input") + " with columns " + String.join(", ", panel.columns()));
     Map<String, Dataset<Row>> tables = estimator.estimate(panel, spec);
     for (Map.Entry<String, Dataset<Row>> t : tables.entrySet()) {
       Dataset<Row> table = t.getValue().cache();

@@ -230,9 +230,14 @@ public final class IngestJob {
   }
 
   private Dataset<Row> rejectRows(Dataset<Row> d, String source, String file) {
+    // The raw record, rebuilt for rejected rows only: the parser's text when it could not split the line.
+    Column[] fields = java.util.Arrays.stream(d.columns()).filter(c -> !c.startsWith("__"))
+        .map(c -> org.apache.spark.sql.functions.coalesce(col(c), lit(""))).toArray(Column[]::new);
+    Column raw = when(col(SourceReader.CORRUPT).isNotNull(), col(SourceReader.CORRUPT))
+        .otherwise(org.apache.spark.sql.functions.concat_ws(",", fields));
     return TableSchema.load("rejects").conform(d.filter(col(ContractChecks.PROBLEM).isNotNull()).select(
         lit(runId).as("run_id"), lit(source).as("source"), lit(file).as("file"), col(SourceReader.LINE).as("line"),
-        col(SourceReader.RAW).as("raw"), col(ContractChecks.PROBLEM + ".reason").as("reason"),
+        raw.as("raw"), col(ContractChecks.PROBLEM + ".reason").as("reason"),
         col(ContractChecks.PROBLEM + ".field").as("field"), col(ContractChecks.PROBLEM + ".message").as("message")));
   }
 

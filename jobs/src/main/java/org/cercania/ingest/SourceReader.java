@@ -2,10 +2,15 @@ package org.cercania.ingest;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.spark_partition_id;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -15,12 +20,11 @@ import org.cercania.io.TableSchema;
 
 /**
  * Reads one CSV source as text fields, keeping each record's data-row number (1 = first row after
- * the header) and its raw text, so every rejected row can be named. A missing required column or an
+ * the header), so every rejected row can be named. A missing required column or an
  * empty file fails here, naming the file.
  */
 final class SourceReader {
   static final String LINE = "__line";
-  static final String RAW = "__raw";
   static final String CORRUPT = "__corrupt";
 
   private SourceReader() {}
@@ -51,27 +55,26 @@ final class SourceReader {
     Dataset<Row> rows = spark.read().option("header", "true").option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT).option("ignoreLeadingWhiteSpace", "true")
         .option("ignoreTrailingWhiteSpace", "true").schema(text).csv(file);
-    // A single file's partitions are its byte ranges in order, so the index is the data-row number.
-    int n = present.size();
-    JavaRDD<Row> numbered = rows.javaRDD().zipWithIndex().map(t -> {
-      Object[] v = new Object[n + 3];
-      StringBuilder raw = new StringBuilder();
-      for (int i = 0; i < n; i++) {
-        v[i] = t._1().isNullAt(i) ? null : t._1().getString(i);
-        if (i > 0) {
-          raw.append(',');
-        }
-        raw.append(v[i] == null ? "" : v[i]);
+    // A single file's partitions are its byte ranges in order: the data-row number is the row's index
+    // within its partition plus the rows of the partitions before it (counted only when there are several).
+    Dataset<Row> ided = rows.withColumn("__pid", spark_partition_id()).withColumn("__mid", monotonically_increasing_id());
+    Column index = col("__mid").minus(col("__pid").cast("long").multiply(1L << 33));
+    int partitions = rows.rdd().getNumPartitions();
+    Column offset = lit(0L);
+    if (partitions > 1) {
+      java.util.TreeMap<Integer, Long> sizes = new java.util.TreeMap<>();
+      for (Row r : ided.groupBy("__pid").count().collectAsList()) {
+        sizes.put(r.getInt(0), r.getLong(1));
       }
-      v[n] = t._1().isNullAt(n) ? null : t._1().getString(n);
-      v[n + 1] = t._2() + 1;
-      v[n + 2] = v[n] != null ? v[n] : raw.toString();
-      return RowFactory.create(v);
-    });
-    List<StructField> out = new ArrayList<>(fields);
-    out.add(DataTypes.createStructField(LINE, DataTypes.LongType, false));
-    out.add(DataTypes.createStructField(RAW, DataTypes.StringType, true));
-    Dataset<Row> result = spark.createDataFrame(numbered, DataTypes.createStructType(out));
+      long before = 0;
+      Column o = null;
+      for (java.util.Map.Entry<Integer, Long> e : sizes.entrySet()) {
+        o = o == null ? when(col("__pid").equalTo(e.getKey()), lit(before)) : o.when(col("__pid").equalTo(e.getKey()), lit(before));
+        before += e.getValue();
+      }
+      offset = o == null ? lit(0L) : o;
+    }
+    Dataset<Row> result = ided.withColumn(LINE, offset.plus(index).plus(1L)).drop("__pid", "__mid");
     // Optional contract columns the file lacks are added empty (they are nullable by contract).
     for (TableSchema.ColumnSpec c : contract.columns()) {
       if (!present.contains(c.name())) {

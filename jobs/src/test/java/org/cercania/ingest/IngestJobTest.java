@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
@@ -134,6 +135,39 @@ class IngestJobTest {
     files.put("centers", empty.toString());
     e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.toString(), "r", 1.0).run(files));
     assertEquals("cannot read " + empty + ": the file is empty (no header line)", e.getMessage());
+  }
+
+  @Test
+  void rowNumbersStayRightWhenAFileIsReadInSeveralPartitions(SparkSession spark, @TempDir Path out) throws IOException {
+    StringBuilder csv = new StringBuilder("ubigeo,year,women,men\n");
+    for (int i = 1; i <= 3000; i++) {
+      // data rows 777 and 2999 carry a negative count
+      csv.append(String.format("%06d,2010,%d,900%n", 100000 + i, i == 777 || i == 2999 ? -1 : 1000));
+    }
+    Path pop = out.resolve("population.csv");
+    Files.writeString(pop, csv.toString());
+    StringBuilder districts = new StringBuilder("ubigeo,name,province,department,geometry_wkt\n");
+    for (int i = 1; i <= 3000; i++) {
+      districts.append(String.format("%06d,d,p,x,\"POLYGON ((-77 -12, -76.9 -12, -76.9 -11.9, -77 -12))\"%n", 100000 + i));
+    }
+    Path dis = out.resolve("districts.csv");
+    Files.writeString(dis, districts.toString());
+    String old = spark.conf().get("spark.sql.files.maxPartitionBytes");
+    spark.conf().set("spark.sql.files.maxPartitionBytes", "8192");
+    try {
+      Map<String, String> files = new LinkedHashMap<>();
+      files.put("districts", dis.toString());
+      files.put("population", pop.toString());
+      new IngestJob(spark, out.resolve("run").toString(), "r", 1.0).run(files);
+    } finally {
+      spark.conf().set("spark.sql.files.maxPartitionBytes", old);
+    }
+    List<Row> rejects = spark.read().format("delta").load(out.resolve("run/rejects").toString()).orderBy("line").collectAsList();
+    assertEquals(2, rejects.size());
+    assertEquals(777L, (long) rejects.get(0).getAs("line"));
+    assertEquals("100777,2010,-1,900", rejects.get(0).getAs("raw"));
+    assertEquals(2999L, (long) rejects.get(1).getAs("line"));
+    assertEquals("102999,2010,-1,900", rejects.get(1).getAs("raw"));
   }
 
   @Test
