@@ -26,9 +26,8 @@ import org.apache.spark.sql.SparkSession;
  * written once as Parquet; and, for scale, the floor: a bare Spark scan + groupBy(unit) of the same
  * file in this JVM.
  *
- * <p>Run from the repository root, after {@code mvn -q -B -DskipTests package} (bin/cercania builds
- * it otherwise): {@code java <spark opens> -cp jobs/target/classes:jobs/target/test-classes:<test classpath>
- * org.cercania.bench.CsBenchmark [rows] [dir] [extra did options...]} (defaults 10000000 and
+ * <p>Run from the repository root: {@code bin/bench CsBenchmark [rows] [dir] [extra did options...]}
+ * (defaults 10000000 and
  * /tmp/cercania-cs-bench; e.g. {@code --covariates x}, {@code --bootstrap 1000}).
  */
 public final class CsBenchmark {

@@ -36,10 +36,8 @@ import org.cercania.geo.Geodesic;
  * join runs on a sample of units and is scaled linearly (it is linear in units by construction);
  * on that sample both outputs are compared row by row.
  *
- * <p>Run from jobs/ after {@code mvn -o test-compile} and
- * {@code mvn -o dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test}:
- * {@code java <the pom's spark.java17.opens> -Xmx8g -Dcercania.repo=.. -cp target/classes:target/test-classes:$(cat /tmp/cp.txt)
- * org.cercania.bench.ExposureBenchmark [units] [sample]} (defaults 1000000 and 10000; the cross join
+ * <p>Run from the repository root: {@code bin/bench ExposureBenchmark [units] [sample]} (defaults
+ * 1000000 and 10000; the cross join
  * costs about 45 ms of CPU per sampled unit, so a sample of 2000 takes a few minutes). Centers are
  * the 436 real CEM points when ../shared/data/peru is present (synthetic opening dates shaped like
  * the real rollout), else 436 synthetic ones.
