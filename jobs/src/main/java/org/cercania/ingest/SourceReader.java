@@ -26,9 +26,21 @@ final class SourceReader {
   private SourceReader() {}
 
   static Dataset<Row> read(SparkSession spark, String file, TableSchema contract) {
+    return read(spark, file, contract, java.util.Map.of(), java.util.Set.of());
+  }
+
+  /**
+   * As {@link #read(SparkSession, String, TableSchema)}, with contract columns taken from the file's
+   * columns named in {@code columns} (contract name to file name), and {@code generated} columns
+   * neither required nor read (ingest fills them).
+   */
+  static Dataset<Row> read(SparkSession spark, String file, TableSchema contract, java.util.Map<String, String> columns,
+      java.util.Set<String> generated) {
+    CsvDialect dialect = CsvDialect.sniff(spark.sparkContext().hadoopConfiguration(), file);
     Dataset<Row> header;
     try {
-      header = spark.read().option("header", "true").csv(file);
+      header = spark.read().option("header", "true").option("sep", dialect.delimiter()).option("encoding", dialect.encoding())
+          .csv(file);
     } catch (Exception e) {
       throw Errors.inputUnreadable(file, String.valueOf(e.getMessage()).split("\n")[0], e);
     }
@@ -37,8 +49,9 @@ final class SourceReader {
       throw Errors.inputUnreadable(file, "the file is empty (no header line)", null);
     }
     for (TableSchema.ColumnSpec c : contract.columns()) {
-      if (!c.nullable() && !present.contains(c.name())) {
-        throw Errors.missingColumn(file, c.name(), present);
+      String from = columns.getOrDefault(c.name(), c.name());
+      if (!c.nullable() && !generated.contains(c.name()) && !present.contains(from)) {
+        throw Errors.missingColumn(file, from, present);
       }
     }
     // Every header column as text, plus the parser's record of lines it could not split.
@@ -48,18 +61,20 @@ final class SourceReader {
     }
     fields.add(DataTypes.createStructField(CORRUPT, DataTypes.StringType, true));
     StructType text = DataTypes.createStructType(fields);
-    Dataset<Row> rows = spark.read().option("header", "true").option("mode", "PERMISSIVE")
+    Dataset<Row> rows = spark.read().option("header", "true").option("sep", dialect.delimiter())
+        .option("encoding", dialect.encoding()).option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT).option("ignoreLeadingWhiteSpace", "true")
         .option("ignoreTrailingWhiteSpace", "true").schema(text).csv(file);
     // A single file's partitions are its byte ranges in order, so the index is the data-row number.
     int n = present.size();
+    char sep = dialect.delimiter().charAt(0);
     JavaRDD<Row> numbered = rows.javaRDD().zipWithIndex().map(t -> {
       Object[] v = new Object[n + 3];
       StringBuilder raw = new StringBuilder();
       for (int i = 0; i < n; i++) {
         v[i] = t._1().isNullAt(i) ? null : t._1().getString(i);
         if (i > 0) {
-          raw.append(',');
+          raw.append(sep);
         }
         raw.append(v[i] == null ? "" : v[i]);
       }
@@ -74,8 +89,15 @@ final class SourceReader {
     Dataset<Row> result = spark.createDataFrame(numbered, DataTypes.createStructType(out));
     // Optional contract columns the file lacks are added empty (they are nullable by contract).
     for (TableSchema.ColumnSpec c : contract.columns()) {
-      if (!present.contains(c.name())) {
+      String from = columns.getOrDefault(c.name(), c.name());
+      if (generated.contains(c.name()) || !present.contains(from)) {
         result = result.withColumn(c.name(), org.apache.spark.sql.functions.lit(null).cast("string"));
+      } else if (!from.equals(c.name())) {
+        result = result.withColumn(c.name(), org.apache.spark.sql.functions.col(from));
+      }
+      if (dialect.decimalComma() && c.type().equals("double")) {
+        result = result.withColumn(c.name(), org.apache.spark.sql.functions.regexp_replace(
+            org.apache.spark.sql.functions.col(c.name()), ",", "."));
       }
     }
     return result;
