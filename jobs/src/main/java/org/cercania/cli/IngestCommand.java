@@ -26,7 +26,7 @@ public final class IngestCommand implements Command {
     Options o = StudyOptions.add(new Options(name(), "[--<source> FILE ...] --out DIR"), null);
     for (String s : IngestJob.ORDER) {
       o.value("--" + s.replace('_', '-'), "FILE", s + " file (default: the study's cercania.inputs." + s + ")");
-      o.value("--" + s.replace('_', '-') + "-format", "FORMAT", "csv or geojson (default: by extension, .geojson/.json = geojson)");
+      o.value("--" + s.replace('_', '-') + "-format", "FORMAT", "csv, geojson or parquet (default: by extension: .geojson/.json, .parquet, else csv)");
     }
     return o.value("--run-id", "ID", "run id recorded with rejects (default: UTC time)");
   }

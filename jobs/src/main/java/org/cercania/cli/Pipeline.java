@@ -46,8 +46,8 @@ final class Pipeline {
       if (format == null && s.has(base + ".format")) {
         format = s.string(base + ".format");
       }
-      if (format != null && !List.of("csv", "geojson").contains(format)) {
-        throw Errors.badOptionValue("--" + src.replace('_', '-') + "-format", format, "csv or geojson");
+      if (format != null && !List.of("csv", "geojson", "parquet").contains(format)) {
+        throw Errors.badOptionValue("--" + src.replace('_', '-') + "-format", format, "csv, geojson or parquet");
       }
       Map<String, String> columns = new LinkedHashMap<>();
       if (s.has(base + ".columns")) {

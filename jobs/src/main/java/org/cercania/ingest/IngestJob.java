@@ -85,10 +85,12 @@ public final class IngestJob {
       }
       TableSchema contract = TableSchema.load(source);
       SourceOptions opt = options.getOrDefault(source, SourceOptions.DEFAULT);
-      if (!List.of("csv", "geojson").contains(opt.formatOf(file))) {
-        throw Errors.badOptionValue("--" + source.replace('_', '-') + "-format", opt.formatOf(file), "csv or geojson");
+      String format = opt.formatOf(file);
+      if (!List.of("csv", "geojson", "parquet").contains(format)) {
+        throw Errors.badOptionValue("--" + source.replace('_', '-') + "-format", format, "csv, geojson or parquet");
       }
-      Dataset<Row> text = opt.formatOf(file).equals("geojson") ? GeoJsonSource.read(spark, file, contract, opt.columns())
+      Dataset<Row> text = format.equals("geojson") ? GeoJsonSource.read(spark, file, contract, opt.columns())
+          : format.equals("parquet") ? ParquetSource.read(spark, file, contract, opt.columns(), opt.generated())
           : SourceReader.read(spark, file, contract, opt.columns(), opt.generated());
       text = generate(text, opt, file);
       Dataset<Row> d = ContractChecks.apply(text, contract);

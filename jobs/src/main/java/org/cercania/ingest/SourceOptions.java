@@ -52,12 +52,12 @@ public record SourceOptions(String format, Map<String, String> columns, boolean 
     return g;
   }
 
-  /** csv or geojson: the option if given, else by the file's extension. */
+  /** csv, geojson or parquet: the option if given, else by the file's extension. */
   String formatOf(String file) {
     if (format != null) {
       return format.toLowerCase(java.util.Locale.ROOT);
     }
     String f = file.toLowerCase(java.util.Locale.ROOT);
-    return f.endsWith(".geojson") || f.endsWith(".json") ? "geojson" : "csv";
+    return f.endsWith(".geojson") || f.endsWith(".json") ? "geojson" : f.endsWith(".parquet") ? "parquet" : "csv";
   }
 }

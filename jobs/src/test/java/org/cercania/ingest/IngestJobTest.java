@@ -251,7 +251,7 @@ class IngestJobTest {
     CercaniaException x = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.resolve("o").toString(), "u", 1.0)
         .run(Map.of("districts", BAD.resolve("districts.csv").toString()), Map.of("districts",
             new SourceOptions("xlsx", Map.of(), false, null))));
-    assertEquals("option --districts-format has value 'xlsx', expected csv or geojson", x.getMessage());
+    assertEquals("option --districts-format has value 'xlsx', expected csv, geojson or parquet", x.getMessage());
     assertFalse(Files.exists(out.resolve("o")));
   }
 
@@ -278,6 +278,41 @@ class IngestJobTest {
       m.put(r.getAs("source") + ":" + r.getAs("line"), r.getAs("reason") + " " + r.getAs("message"));
     }
     return m;
+  }
+
+  @Test
+  void aParquetSourceIsCheckedLikeACsvAndATruncatedOneIsNamed(SparkSession spark, @TempDir Path dir) throws IOException {
+    // The bad centers CSV as Parquet with typed columns (lon, lat as doubles where they parse).
+    Path parquet = dir.resolve("centers.parquet");
+    spark.read().option("header", "true").csv(BAD.resolve("centers.csv").toString())
+        .selectExpr("center_id", "name", "ubigeo", "try_cast(lon AS double) AS lon", "try_cast(lat AS double) AS lat",
+            "opened_on", "closed_on", "modality")
+        .coalesce(1).write().parquet(parquet.toString());
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("districts", BAD.resolve("districts.csv").toString());
+    files.put("centers", parquet.toString());
+    Path out = dir.resolve("out");
+    Map<String, IngestJob.SourceResult> r = new TreeMap<>();
+    new IngestJob(spark, out.toString(), "p", 1.0).run(files).forEach(x -> r.put(x.source(), x));
+    // As the CSV, except row 10 (lon 'west'): as a double column it is empty, so MISSING_REQUIRED, not TYPE_MISMATCH.
+    assertEquals(List.of(13L, 4L, 9L, 2L), List.of(r.get("centers").read(), r.get("centers").accepted(),
+        r.get("centers").rejected(), r.get("centers").fixed()));
+    Map<String, String> reasons = rejectReasons(spark, out);
+    assertTrue(reasons.get("centers:10").startsWith("MISSING_REQUIRED"), reasons.get("centers:10"));
+    assertTrue(reasons.get("centers:13").startsWith("LATLON_SWAPPED"), reasons.get("centers:13"));
+
+    Path part;
+    try (java.util.stream.Stream<Path> s = Files.list(parquet)) {
+      part = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(part);
+    Path truncated = dir.resolve("truncated.parquet");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    files.put("centers", truncated.toString());
+    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, dir.resolve("o2").toString(), "t", 1.0)
+        .run(files));
+    assertEquals("cannot read " + truncated + ": is not a readable Parquet file (truncated or corrupt)", e.getMessage());
+    assertFalse(Files.exists(dir.resolve("o2")));
   }
 
   @Test
