@@ -67,20 +67,24 @@ class IngestJobTest {
         Map.entry("centers:10", "TYPE_MISMATCH"),
         Map.entry("population:2", "NEGATIVE_COUNT"), Map.entry("population:3", "TYPE_MISMATCH"),
         Map.entry("population:4", "YEAR_OUT_OF_RANGE"), Map.entry("population:5", "DUPLICATE_ID"),
-        Map.entry("schools:2", "TYPE_MISMATCH"),
+        Map.entry("population:7", "MISSING_REQUIRED"),
+        Map.entry("schools:2", "TYPE_MISMATCH"), Map.entry("schools:3", "UBIGEO_UNKNOWN"),
+        Map.entry("schools:4", "COORD_OUTSIDE_PERU"),
         Map.entry("school_years:2", "RATE_OUT_OF_RANGE"), Map.entry("school_years:3", "NEGATIVE_COUNT"),
         Map.entry("school_years:4", "TYPE_MISMATCH"), Map.entry("school_years:5", "REFERENCE_UNKNOWN"),
         Map.entry("survey:2", "WEIGHT_NOT_POSITIVE"), Map.entry("survey:3", "VALUE_NOT_ALLOWED"),
         Map.entry("survey:4", "WEIGHT_NOT_POSITIVE"),
         Map.entry("femicides:2", "MALFORMED_ROW"), Map.entry("femicides:3", "TYPE_MISMATCH"),
+        Map.entry("femicides:4", "YEAR_OUT_OF_RANGE"), Map.entry("femicides:5", "DUPLICATE_ID"),
+        Map.entry("femicides:6", "UBIGEO_FORMAT"),
         Map.entry("hospitalizations:2", "VALUE_NOT_ALLOWED"), Map.entry("hospitalizations:3", "VALUE_NOT_ALLOWED"),
         Map.entry("hospitalizations:4", "NEGATIVE_COUNT")));
     assertEquals(expected, got);
 
     // Reconciliation in the manifest: read = accepted + rejected, and the curated tables hold the accepted rows.
     Map<String, long[]> counts = Map.of("districts", new long[] {11, 5, 6}, "centers", new long[] {13, 4, 9},
-        "population", new long[] {5, 1, 4}, "schools", new long[] {2, 1, 1}, "school_years", new long[] {6, 2, 4},
-        "survey", new long[] {4, 1, 3}, "femicides", new long[] {3, 1, 2}, "hospitalizations", new long[] {5, 2, 3});
+        "population", new long[] {7, 2, 5}, "schools", new long[] {4, 1, 3}, "school_years", new long[] {6, 2, 4},
+        "survey", new long[] {4, 1, 3}, "femicides", new long[] {6, 1, 5}, "hospitalizations", new long[] {5, 2, 3});
     JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), out.toString()).get("ingest").get("sources");
     for (Map.Entry<String, long[]> c : counts.entrySet()) {
       JsonNode s = sources.get(c.getKey());
@@ -105,6 +109,9 @@ class IngestJobTest {
     assertEquals("school_id | school_id 'S404' is not in schools", msg.get("school_years:5"));
     assertEquals("geometry_wkt | geometry is a Point, not a Polygon or MultiPolygon", msg.get("districts:7"));
     assertEquals("women | women = -5 is negative", msg.get("population:2"));
+    assertEquals("lat | lat -95.0 is outside Peru's bounding box", msg.get("schools:4"));
+    assertEquals("year | year 1985 is before 1990 or in the future", msg.get("femicides:4"));
+    assertEquals("ubigeo | key (ubigeo, year) repeats data row 1", msg.get("femicides:5"));
     assertEquals("lon | lon -20.0 / lat -77.03 look swapped, but swapped back they are still outside Peru's bounding box",
         msg.get("centers:13"));
     assertEquals("geometry_wkt | geometry is not a valid polygon and GeometryFixer cannot repair it into one",
@@ -130,7 +137,8 @@ class IngestJobTest {
     assertEquals(new TreeMap<>(Map.of("districts:4", "ubigeo | 15010 -> 015010 | UBIGEO_PADDED",
         "districts:5", "geometry_wkt | GEOMETRY_REPAIRED",
         "centers:2", "lon,lat | -12.05,-77.03 -> -77.03,-12.05 | LATLON_SWAPPED",
-        "centers:12", "ubigeo | 80101 -> 080101 | UBIGEO_PADDED")), got);
+        "centers:12", "ubigeo | 80101 -> 080101 | UBIGEO_PADDED",
+        "population:6", "ubigeo | 15010 -> 015010 | UBIGEO_PADDED")), got);
     // The bowtie's two triangles, each half of a 0.1 x 0.05 rectangle... worked by hand: 2 x (0.1 x 0.05 / 2) = 0.005.
     org.locationtech.jts.geom.Geometry repaired = new org.locationtech.jts.io.WKTReader().read((String) bowtie.getAs("fixed"));
     assertEquals("MultiPolygon", repaired.getGeometryType());
@@ -148,7 +156,8 @@ class IngestJobTest {
     JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), out.toString()).get("ingest").get("sources");
     assertEquals(2, sources.get("districts").get("rows_fixed").asLong());
     assertEquals(2, sources.get("centers").get("rows_fixed").asLong());
-    assertEquals(0, sources.get("population").get("rows_fixed").asLong());
+    assertEquals(1, sources.get("population").get("rows_fixed").asLong());
+    assertEquals(0, sources.get("schools").get("rows_fixed").asLong());
   }
 
   @Test
