@@ -25,7 +25,8 @@ public final class IngestCommand implements Command {
   public Options options() {
     Options o = StudyOptions.add(new Options(name(), "[--<source> FILE ...] --out DIR"), null);
     for (String s : IngestJob.ORDER) {
-      o.value("--" + s.replace('_', '-'), "FILE", s + " CSV (default: the study's cercania.inputs." + s + ")");
+      o.value("--" + s.replace('_', '-'), "FILE", s + " file (default: the study's cercania.inputs." + s + ")");
+      o.value("--" + s.replace('_', '-') + "-format", "FORMAT", "csv, geojson or parquet (default: by extension: .geojson/.json, .parquet, else csv)");
     }
     return o.value("--run-id", "ID", "run id recorded with rejects (default: UTC time)");
   }
@@ -44,7 +45,14 @@ public final class IngestCommand implements Command {
     if (files.isEmpty()) {
       files = Pipeline.studyInputs(s);
     }
-    Pipeline.ingest(s, SparkSessions.get("cercania ingest"), runId(o), files);
+    Map<String, String> formats = new LinkedHashMap<>();
+    for (String src : IngestJob.ORDER) {
+      String f = o.get("--" + src.replace('_', '-') + "-format");
+      if (f != null) {
+        formats.put(src, f);
+      }
+    }
+    Pipeline.ingest(s, SparkSessions.get("cercania ingest"), runId(o), files, formats);
     return 0;
   }
 

@@ -10,7 +10,9 @@ import org.cercania.errors.Errors;
 import org.cercania.estimate.EstimateJob;
 import org.cercania.estimate.Truth;
 import org.cercania.exposure.ExposureJob;
+import org.cercania.ingest.CemSchedule;
 import org.cercania.ingest.IngestJob;
+import org.cercania.ingest.SourceOptions;
 import org.cercania.panel.PanelJob;
 import org.cercania.publish.PublishJob;
 
@@ -19,10 +21,54 @@ final class Pipeline {
   private Pipeline() {}
 
   static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files) {
+    ingest(s, spark, runId, files, Map.of());
+  }
+
+  /** {@code formats}: a source's format given on the command line (--<source>-format), over the study's. */
+  static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files, Map<String, String> formats) {
     if (files.isEmpty()) {
       throw Errors.usage("no input given; pass --<source> FILE or a --study whose cercania.inputs name files");
     }
-    new IngestJob(spark, s.string("cercania.out"), runId, s.number("cercania.ingest.max_reject_rate")).run(files);
+    new IngestJob(spark, s.string("cercania.out"), runId, s.number("cercania.ingest.max_reject_rate"))
+        .run(files, sourceOptions(s, formats));
+  }
+
+  /**
+   * How each source is read (cercania.ingest.sources.<source>): format (csv, geojson; default by
+   * extension), columns (contract column = file column), generated_ids, and schedule { counts, seed }
+   * for simulated opening dates.
+   */
+  static Map<String, SourceOptions> sourceOptions(Settings s, Map<String, String> formats) {
+    Map<String, SourceOptions> out = new LinkedHashMap<>();
+    for (String src : IngestJob.ORDER) {
+      String base = "cercania.ingest.sources." + src;
+      String format = formats.get(src);
+      if (format == null && s.has(base + ".format")) {
+        format = s.string(base + ".format");
+      }
+      if (format != null && !List.of("csv", "geojson", "parquet").contains(format)) {
+        throw Errors.badOptionValue("--" + src.replace('_', '-') + "-format", format, "csv, geojson or parquet");
+      }
+      Map<String, String> columns = new LinkedHashMap<>();
+      if (s.has(base + ".columns")) {
+        for (String c : s.raw().getConfig(base + ".columns").root().keySet()) {
+          columns.put(c, s.string(base + ".columns." + c));
+        }
+      }
+      boolean ids = s.has(base + ".generated_ids") && s.flag(base + ".generated_ids");
+      CemSchedule schedule = s.has(base + ".schedule.counts")
+          ? CemSchedule.fromCounts(s.string(base + ".schedule.counts"), s.longValue(base + ".schedule.seed")) : null;
+      SourceOptions.PopulationSplit split = null;
+      if (s.has(base + ".split.years")) {
+        Map<Integer, String> years = new LinkedHashMap<>();
+        for (String y : s.raw().getConfig(base + ".split.years").root().keySet()) {
+          years.put(Integer.parseInt(y), s.string(base + ".split.years.\"" + y + "\""));
+        }
+        split = new SourceOptions.PopulationSplit(years, s.number(base + ".split.women_share"));
+      }
+      out.put(src, new SourceOptions(format, columns, ids, schedule, split));
+    }
+    return out;
   }
 
   static void exposure(Settings s, SparkSession spark) {

@@ -1,10 +1,14 @@
 package org.cercania.ingest;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.call_udf;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.current_date;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lpad;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
@@ -13,6 +17,7 @@ import static org.apache.spark.sql.functions.year;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,12 +26,16 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.cercania.io.TableSchema;
 import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.util.GeometryFixer;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKTReader;
+import org.locationtech.jts.io.WKTWriter;
 
 /**
  * Row-level checks of a source against its contract in schemas/: each row gets the first failing
- * check as (reason, field, message), or null when it passes. Everything is a Spark column
+ * check as (reason, field, message), or null when it passes, and the normalisations applied to it
+ * (a 5-digit UBIGEO padded, an unambiguously swapped lon/lat pair swapped back, an invalid polygon
+ * repaired) as an array of (field, original, fixed, reason). Everything is a Spark column
  * expression, so a source of any size is checked in one pass.
  */
 final class ContractChecks {
@@ -36,7 +45,9 @@ final class ContractChecks {
   static final double LAT_MIN = -18.5;
   static final double LAT_MAX = 0.1;
   static final String PROBLEM = "__problem";
+  static final String FIXES = "__fixes";
   static final String WKT_UDF = "cercania_wkt_problem";
+  static final String REPAIR_UDF = "cercania_wkt_repair";
 
   private ContractChecks() {}
 
@@ -45,6 +56,32 @@ final class ContractChecks {
 
   static void register(SparkSession spark) {
     spark.udf().register(WKT_UDF, (UDF1<String, String>) ContractChecks::wktProblem, DataTypes.StringType);
+    spark.udf().register(REPAIR_UDF, (UDF1<String, String>) ContractChecks::wktRepaired, DataTypes.StringType);
+  }
+
+  /**
+   * The WKT of {@code wkt} repaired by JTS GeometryFixer when it is an invalid, non-empty Polygon or
+   * MultiPolygon whose repair is a non-empty Polygon or MultiPolygon; null otherwise (valid, not
+   * polygonal, unparseable, or not repairable: the row check then reports the original).
+   */
+  static String wktRepaired(String wkt) {
+    if (wkt == null) {
+      return null;
+    }
+    try {
+      Geometry g = new WKTReader().read(wkt);
+      if (!isPolygonal(g) || g.isEmpty() || g.isValid()) {
+        return null;
+      }
+      Geometry fixed = GeometryFixer.fix(g);
+      return isPolygonal(fixed) && !fixed.isEmpty() && fixed.isValid() ? new WKTWriter().write(fixed) : null;
+    } catch (ParseException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static boolean isPolygonal(Geometry g) {
+    return g.getGeometryType().equals("Polygon") || g.getGeometryType().equals("MultiPolygon");
   }
 
   /** Null when {@code wkt} is a valid Polygon or MultiPolygon, else what is wrong. */
@@ -54,14 +91,14 @@ final class ContractChecks {
     }
     try {
       Geometry g = new WKTReader().read(wkt);
-      if (!(g.getGeometryType().equals("Polygon") || g.getGeometryType().equals("MultiPolygon"))) {
+      if (!isPolygonal(g)) {
         return "is a " + g.getGeometryType() + ", not a Polygon or MultiPolygon";
       }
       if (g.isEmpty()) {
         return "is empty";
       }
       if (!g.isValid()) {
-        return "is not a valid polygon (self-intersecting or badly nested rings)";
+        return "is not a valid polygon and GeometryFixer cannot repair it into one";
       }
       return null;
     } catch (ParseException | IllegalArgumentException e) {
@@ -80,6 +117,10 @@ final class ContractChecks {
     for (TableSchema.ColumnSpec c : contract.columns()) {
       Column r = trim(col(c.name()));
       Column text = when(r.equalTo(""), lit(null)).otherwise(r);
+      if ("ubigeo".equals(c.rule())) {
+        // A 5-digit code lost its leading zero (a spreadsheet read it as a number): padded, recorded in fixes.
+        text = when(text.rlike("^[0-9]{5}$"), lpad(text, 6, "0")).otherwise(text);
+      }
       Column typed;
       Column parseable;
       switch (c.type()) {
@@ -101,7 +142,7 @@ final class ContractChecks {
           typed = when(parseable, text.rlike("^(?i)(true|1)$"));
           break;
         default:
-          typed = text;
+          typed = "wkt_polygon".equals(c.rule()) ? coalesce(call_udf(REPAIR_UDF, text), text) : text;
           parseable = lit(true);
       }
       typedColumns.add(typed.as(tmp(c.name())));
@@ -115,6 +156,30 @@ final class ContractChecks {
     // One projection for the typed columns; the checks below then read them as plain attributes, which
     // keeps the plan small (a withColumn per column makes Spark re-analyse the plan each time).
     Dataset<Row> d = raw.select(typedColumns.toArray(Column[]::new));
+    List<Column> fixes = new ArrayList<>();
+    for (TableSchema.ColumnSpec c : contract.columns()) {
+      Column original = trim(col(c.name()));
+      Column v = col(tmp(c.name()));
+      if ("ubigeo".equals(c.rule())) {
+        fixes.add(when(original.rlike("^[0-9]{5}$"), fix(c.name(), original, v, ReasonCode.UBIGEO_PADDED)));
+      } else if ("wkt_polygon".equals(c.rule())) {
+        fixes.add(when(v.notEqual(original), fix(c.name(), original, v, ReasonCode.GEOMETRY_REPAIRED)));
+      }
+    }
+    if (hasRule(contract, "lon") && hasRule(contract, "lat")) {
+      // Swapped back only when unambiguous: the pair as read is outside Peru's box and swapped it is inside.
+      Column lon = col(tmp("lon"));
+      Column lat = col(tmp("lat"));
+      Column swap = lon.isNotNull().and(lat.isNotNull()).and(lon.between(LON_MIN, LON_MAX).unary_$bang())
+          .and(lat.between(LAT_MIN, LAT_MAX).unary_$bang()).and(lat.between(LON_MIN, LON_MAX)).and(lon.between(LAT_MIN, LAT_MAX));
+      fixes.add(when(swap, fix("lon,lat", concat(trim(col("lon")), lit(","), trim(col("lat"))),
+          concat(trim(col("lat")), lit(","), trim(col("lon"))), ReasonCode.LATLON_SWAPPED)));
+      // The fixes column reads the pair as read, so it is added before the swap.
+      d = withFixes(d, fixes).withColumns(Map.of(tmp("lon"), when(swap, lat).otherwise(lon), tmp("lat"),
+          when(swap, lon).otherwise(lat)));
+    } else {
+      d = withFixes(d, fixes);
+    }
     for (TableSchema.ColumnSpec c : contract.columns()) {
       Column v = col(tmp(c.name()));
       if (c.rule() != null) {
@@ -128,7 +193,8 @@ final class ContractChecks {
     }
     // One flat CASE WHEN: the first failing check names the problem; a line the parser could not split comes first.
     Column problem = when(col(SourceReader.CORRUPT).isNotNull(), struct(lit(ReasonCode.MALFORMED_ROW.name()).as("reason"),
-        lit(null).cast("string").as("field"), lit("the line does not split into the header's fields").as("message")));
+        lit(null).cast("string").as("field"), when(col(SourceReader.CORRUPT).startsWith(GeoJsonSource.BAD_GEOMETRY),
+            col(SourceReader.CORRUPT)).otherwise(lit("the line does not split into the header's fields")).as("message")));
     for (Check k : checks) {
       problem = problem.when(k.failing(), struct(lit(k.reason().name()).as("reason"), lit(k.field()).as("field"),
           k.message().as("message")));
@@ -151,10 +217,11 @@ final class ContractChecks {
         Column lonOk = lon.between(LON_MIN, LON_MAX);
         Column latOk = lat.between(LAT_MIN, LAT_MAX);
         if (c.rule().equals("lon")) {
+          // An unambiguous swap was already fixed; what still looks swapped stays outside Peru when swapped back.
           out.add(new Check(lon.isNotNull().and(lat.isNotNull()).and(lonOk.unary_$bang()).and(latOk.unary_$bang())
-              .and(lat.between(LON_MIN, LON_MAX)).and(lon.between(LAT_MIN, LAT_MAX)), ReasonCode.LATLON_SWAPPED, f,
+              .and(lat.between(LON_MIN, LON_MAX)), ReasonCode.LATLON_SWAPPED, f,
               concat(lit("lon "), lon.cast("string"), lit(" / lat "), lat.cast("string"),
-                  lit(" look swapped (lon must be in [" + LON_MIN + ", " + LON_MAX + "])"))));
+                  lit(" look swapped, but swapped back they are still outside Peru's bounding box"))));
         }
         Column ok = c.rule().equals("lon") ? lonOk : latOk;
         out.add(new Check(v.isNotNull().and(ok.unary_$bang()), ReasonCode.COORD_OUTSIDE_PERU, f,
@@ -202,6 +269,52 @@ final class ContractChecks {
         throw org.cercania.errors.Errors.schema(contract.name(), "column '" + f + "' has unknown rule '" + c.rule() + "'");
     }
     return out;
+  }
+
+  private static boolean hasRule(TableSchema contract, String rule) {
+    return contract.columns().stream().anyMatch(c -> rule.equals(c.rule()) && c.name().equals(rule));
+  }
+
+  /**
+   * Records, for rows that passed the checks, a point that does not lie in its own UBIGEO's district
+   * polygon (POINT_IN_OTHER_DISTRICT, with the district it does lie in), reusing the exposure stage's
+   * district assignment (smallest containing polygon; nearest within 5 km for coastline gaps).
+   */
+  static Dataset<Row> locate(Dataset<Row> d, Dataset<Row> districts) {
+    org.cercania.geo.DistrictLocator locator = org.cercania.exposure.DistrictExposure.locator(districts,
+        org.cercania.exposure.DistrictExposure.DEFAULT_TOLERANCE_M);
+    org.apache.spark.sql.expressions.UserDefinedFunction where = org.apache.spark.sql.functions.udf(
+        (org.apache.spark.sql.api.java.UDF3<String, Double, Double, String>) (ubigeo, lon, lat) -> {
+          if (ubigeo == null || lon == null || lat == null) {
+            return null;
+          }
+          org.cercania.exposure.DistrictExposure.Assignment a = org.cercania.exposure.DistrictExposure.assign(locator, ubigeo, lon, lat);
+          String located = a.locatedUbigeo() == null ? "none" : a.locatedUbigeo();
+          boolean other = org.cercania.exposure.DistrictExposure.FLAG_OTHER_DISTRICT.equals(a.flag())
+              || org.cercania.exposure.DistrictExposure.FLAG_OUTSIDE.equals(a.flag());
+          return other ? located : null;
+        }, DataTypes.StringType);
+    Column located = when(col(PROBLEM).isNull(), where.apply(col(tmp("ubigeo")), col(tmp("lon")), col(tmp("lat"))));
+    return d.withColumn("__located", located).withColumn(FIXES, when(col("__located").isNotNull(),
+        concat(col(FIXES), array(fix("ubigeo", col(tmp("ubigeo")), col("__located"), ReasonCode.POINT_IN_OTHER_DISTRICT))))
+        .otherwise(col(FIXES))).drop("__located");
+  }
+
+  private static Dataset<Row> withFixes(Dataset<Row> d, List<Column> fixes) {
+    return d.withColumn(FIXES, fixes.isEmpty() ? lit(null).cast(DataTypes.createArrayType(fixType()))
+        : array_compact(array(fixes.toArray(Column[]::new))));
+  }
+
+  private static Column fix(String field, Column original, Column fixed, ReasonCode reason) {
+    return struct(lit(field).as("field"), original.as("original"), fixed.cast("string").as("fixed"),
+        lit(reason.name()).as("reason"));
+  }
+
+  static org.apache.spark.sql.types.StructType fixType() {
+    return DataTypes.createStructType(List.of(DataTypes.createStructField("field", DataTypes.StringType, true),
+        DataTypes.createStructField("original", DataTypes.StringType, true),
+        DataTypes.createStructField("fixed", DataTypes.StringType, true),
+        DataTypes.createStructField("reason", DataTypes.StringType, true)));
   }
 
   static org.apache.spark.sql.types.StructType problemType() {

@@ -3,9 +3,11 @@ package org.cercania.ingest;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -31,7 +33,8 @@ import org.cercania.io.TableSchema;
 /**
  * The ingest stage: reads each given source, checks every row against its contract, and writes the
  * accepted rows to {@code OUT/curated/<source>} and the rest, with a reason code, to
- * {@code OUT/rejects} (Delta tables), then records the reconciliation (read = accepted + rejected)
+ * {@code OUT/rejects} (Delta tables), the normalisations applied to accepted rows to
+ * {@code OUT/fixes}, then records the reconciliation (read = accepted + rejected)
  * in the manifest. All sources are checked before anything is written, so a source over the
  * rejection threshold stops the job with no table changed.
  */
@@ -53,10 +56,16 @@ public final class IngestJob {
   }
 
   /** Result for one source. */
-  public record SourceResult(String source, String file, long read, long accepted, long rejected, Map<String, Long> byReason) {}
+  public record SourceResult(String source, String file, long read, long accepted, long rejected, long fixed,
+      Map<String, Long> byReason) {}
 
   /** Ingests {@code files} (source name to path); returns per-source results in dependency order. */
   public List<SourceResult> run(Map<String, String> files) {
+    return run(files, Map.of());
+  }
+
+  /** As {@link #run(Map)}, each source read as its {@link SourceOptions} say (format, column mapping, generated columns). */
+  public List<SourceResult> run(Map<String, String> files, Map<String, SourceOptions> options) {
     Progress progress = new Progress("ingest");
     ContractChecks.register(spark);
     for (String s : files.keySet()) {
@@ -67,6 +76,7 @@ public final class IngestJob {
     Map<String, Dataset<Row>> checked = new LinkedHashMap<>();
     Map<String, Dataset<Row>> accepted = new LinkedHashMap<>();
     List<SourceResult> results = new ArrayList<>();
+    long fixEntries = 0;
     Dataset<Row> knownUbigeo = files.containsKey("districts") ? null : existing("districts", "ubigeo");
     for (String source : ORDER) {
       String file = files.get(source);
@@ -74,8 +84,21 @@ public final class IngestJob {
         continue;
       }
       TableSchema contract = TableSchema.load(source);
-      Dataset<Row> d = ContractChecks.apply(SourceReader.read(spark, file, contract), contract);
+      SourceOptions opt = options.getOrDefault(source, SourceOptions.DEFAULT);
+      String format = opt.formatOf(file);
+      if (!List.of("csv", "geojson", "parquet").contains(format)) {
+        throw Errors.badOptionValue("--" + source.replace('_', '-') + "-format", format, "csv, geojson or parquet");
+      }
+      Dataset<Row> text = format.equals("geojson") ? GeoJsonSource.read(spark, file, contract, opt.columns())
+          : format.equals("parquet") ? ParquetSource.read(spark, file, contract, opt.columns(), opt.generated())
+          : SourceReader.read(spark, file, contract, opt.columns(), opt.generated());
+      text = generate(text, opt, file);
+      Dataset<Row> d = ContractChecks.apply(text, contract);
       d = duplicates(d, contract);
+      if (accepted.containsKey("districts") && contract.columnNames().contains("lon") && contract.columnNames().contains("lat")
+          && hasUbigeoRule(contract)) {
+        d = ContractChecks.locate(d, accepted.get("districts"));
+      }
       if (!source.equals("districts") && hasUbigeoRule(contract)) {
         if (knownUbigeo == null) {
           throw Errors.usage("cannot check the UBIGEO codes of " + source + ": no districts given and no curated districts in " + out);
@@ -96,11 +119,17 @@ public final class IngestJob {
       Map<String, Long> byReason = new java.util.TreeMap<>();
       long read = 0;
       long rejected = 0;
-      for (Row r : d.groupBy(col(ContractChecks.PROBLEM + ".reason")).count().collectAsList()) {
-        read += r.getLong(1);
+      long fixed = 0;
+      Column fixCount = org.apache.spark.sql.functions.greatest(size(col(ContractChecks.FIXES)), lit(0));
+      for (Row r : d.groupBy(col(ContractChecks.PROBLEM + ".reason"), fixCount.gt(0))
+          .agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum(fixCount)).collectAsList()) {
+        read += r.getLong(2);
         if (!r.isNullAt(0)) {
-          byReason.put(r.getString(0), r.getLong(1));
-          rejected += r.getLong(1);
+          byReason.merge(r.getString(0), r.getLong(2), Long::sum);
+          rejected += r.getLong(2);
+        } else if (!r.isNullAt(1) && r.getBoolean(1)) {
+          fixed += r.getLong(2);
+          fixEntries += r.getLong(3);
         }
       }
       Dataset<Row> ok = typed(d.filter(col(ContractChecks.PROBLEM).isNull()), contract);
@@ -109,8 +138,9 @@ public final class IngestJob {
       if (source.equals("districts")) {
         knownUbigeo = ok.select("ubigeo");
       }
-      results.add(new SourceResult(source, file, read, read - rejected, rejected, byReason));
-      progress.step(String.format(Locale.ROOT, "checked %s: accepted=%,d rejected=%,d%s", source, read - rejected, rejected,
+      results.add(new SourceResult(source, file, read, read - rejected, rejected, fixed, byReason));
+      progress.step(String.format(Locale.ROOT, "checked %s: accepted=%,d (fixed %,d) rejected=%,d%s", source, read - rejected,
+          fixed, rejected,
           byReason.isEmpty() ? "" : " " + byReason), read);
     }
     for (SourceResult r : results) {
@@ -130,9 +160,12 @@ public final class IngestJob {
     // side by side, which overlaps their file-system latency).
     Map<String, Long> written = writeConcurrently(results, accepted);
     Dataset<Row> rejects = null;
+    Dataset<Row> fixes = null;
     for (SourceResult r : results) {
       Dataset<Row> rj = rejectRows(checked.get(r.source()), r.source(), r.file());
       rejects = rejects == null ? rj : rejects.unionByName(rj);
+      Dataset<Row> fx = fixRows(checked.get(r.source()), r.source(), r.file());
+      fixes = fixes == null ? fx : fixes.unionByName(fx);
       if (written.get(r.source()) != r.accepted()) {
         throw Errors.reconciliation(r.source(), r.read(), written.get(r.source()), r.rejected());
       }
@@ -141,18 +174,23 @@ public final class IngestJob {
       s.put("rows_read", r.read());
       s.put("rows_accepted", written.get(r.source()));
       s.put("rows_rejected", r.rejected());
-      s.put("rows_fixed", 0);
+      s.put("rows_fixed", r.fixed());
       ObjectNode br = s.putObject("rejected_by_reason");
       r.byReason().forEach(br::put);
       progress.step("wrote curated/" + r.source(), written.get(r.source()));
     }
     if (rejects != null) {
-      long n = writeRejects(rejects, results);
+      long n = writeBySource("rejects", rejects, results);
       long expected = results.stream().mapToLong(SourceResult::rejected).sum();
       if (n != expected) {
         throw Errors.reconciliation("rejects", expected, 0, n);
       }
       progress.step("wrote rejects", n);
+      long f = writeBySource("fixes", fixes, results);
+      if (f != fixEntries) {
+        throw Errors.reconciliation("fixes", fixEntries, f, 0);
+      }
+      progress.step("wrote fixes", f);
     }
     Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "ingest", section);
     checked.values().forEach(Dataset::unpersist);
@@ -182,6 +220,48 @@ public final class IngestJob {
     } finally {
       pool.shutdown();
     }
+  }
+
+  /** Fills the columns the source's options generate (center ids, simulated opening dates). */
+  private Dataset<Row> generate(Dataset<Row> text, SourceOptions opt, String file) {
+    Dataset<Row> d = text;
+    if (opt.generatedIds()) {
+      d = d.withColumn("center_id", concat(lit("CEM-"), org.apache.spark.sql.functions.lpad(col(SourceReader.LINE).cast("string"),
+          3, "0")));
+    }
+    if (opt.split() != null) {
+      List<Column> perYear = new ArrayList<>();
+      for (Map.Entry<Integer, String> y : new java.util.TreeMap<>(opt.split().years()).entrySet()) {
+        if (!List.of(d.columns()).contains(y.getValue())) {
+          throw Errors.missingColumn(file, y.getValue(), List.of(text.columns()).stream()
+              .filter(c -> !c.startsWith("__") && !c.equals("year") && !c.equals("women") && !c.equals("men")).toList());
+        }
+        perYear.add(struct(lit(y.getKey().toString()).as("y"), org.apache.spark.sql.functions.trim(col(y.getValue())).as("t")));
+      }
+      Column total = col("__wide.t").cast("double");
+      Column women = org.apache.spark.sql.functions.round(total.multiply(opt.split().womenShare()));
+      d = d.withColumn("__wide", explode(org.apache.spark.sql.functions.array(perYear.toArray(Column[]::new))))
+          .withColumn("year", col("__wide.y"))
+          .withColumn("women", when(total.isNotNull(), women.cast("long").cast("string")).otherwise(col("__wide.t")))
+          .withColumn("men", when(total.isNotNull(), org.apache.spark.sql.functions.round(total).minus(women).cast("long")
+              .cast("string")).otherwise(col("__wide.t")))
+          .drop("__wide");
+    }
+    if (opt.schedule() != null) {
+      Map<Long, Boolean> police = new java.util.HashMap<>();
+      for (Row r : d.select(col(SourceReader.LINE), col("modality")).collectAsList()) {
+        police.put(r.getLong(0), CemSchedule.isPolice(r.isNullAt(1) ? null : r.getString(1)));
+      }
+      List<Row> dates = new ArrayList<>();
+      opt.schedule().openings(police).forEach((line, day) -> dates.add(org.apache.spark.sql.RowFactory.create(line, day.toString())));
+      Dataset<Row> opened = spark.createDataFrame(dates, org.apache.spark.sql.types.DataTypes.createStructType(List.of(
+          org.apache.spark.sql.types.DataTypes.createStructField("__open_line", org.apache.spark.sql.types.DataTypes.LongType, false),
+          org.apache.spark.sql.types.DataTypes.createStructField("__opened_on", org.apache.spark.sql.types.DataTypes.StringType,
+              false))));
+      d = d.join(broadcast(opened), col(SourceReader.LINE).equalTo(col("__open_line")), "left")
+          .withColumn("opened_on", col("__opened_on")).drop("__open_line", "__opened_on");
+    }
+    return d;
   }
 
   private boolean hasUbigeoRule(TableSchema contract) {
@@ -233,18 +313,32 @@ public final class IngestJob {
     // The raw record, rebuilt for rejected rows only: the parser's text when it could not split the line.
     Column[] fields = java.util.Arrays.stream(d.columns()).filter(c -> !c.startsWith("__"))
         .map(c -> org.apache.spark.sql.functions.coalesce(col(c), lit(""))).toArray(Column[]::new);
-    Column raw = when(col(SourceReader.CORRUPT).isNotNull(), col(SourceReader.CORRUPT))
-        .otherwise(org.apache.spark.sql.functions.concat_ws(",", fields));
+    Column raw = java.util.Arrays.asList(d.columns()).contains(SourceReader.RAW) ? col(SourceReader.RAW)
+        : when(col(SourceReader.CORRUPT).isNotNull(), col(SourceReader.CORRUPT))
+            .otherwise(org.apache.spark.sql.functions.concat_ws(",", fields));
     return TableSchema.load("rejects").conform(d.filter(col(ContractChecks.PROBLEM).isNotNull()).select(
         lit(runId).as("run_id"), lit(source).as("source"), lit(file).as("file"), col(SourceReader.LINE).as("line"),
         raw.as("raw"), col(ContractChecks.PROBLEM + ".reason").as("reason"),
         col(ContractChecks.PROBLEM + ".field").as("field"), col(ContractChecks.PROBLEM + ".message").as("message")));
   }
 
-  /** Replaces this run's sources' rows in the rejects table (other sources' rows stay), in one Delta commit. */
-  private long writeRejects(Dataset<Row> rejects, List<SourceResult> results) {
-    String path = out + "/rejects";
-    String in = results.stream().map(r -> "'" + r.source() + "'").reduce((a, b) -> a + ", " + b).orElse("''");
+  /** One row per fix applied to an accepted row. */
+  private Dataset<Row> fixRows(Dataset<Row> d, String source, String file) {
+    return TableSchema.load("fixes").conform(d.filter(col(ContractChecks.PROBLEM).isNull())
+        .select(col(SourceReader.LINE).as("line"), explode(col(ContractChecks.FIXES)).as("f"))
+        .select(lit(runId).as("run_id"), lit(source).as("source"), lit(file).as("file"), col("line"),
+            col("f.field").as("field"), col("f.original").as("original"), col("f.fixed").as("fixed"),
+            col("f.reason").as("reason")));
+  }
+
+  private static String sourceIn(List<SourceResult> results) {
+    return "source IN (" + results.stream().map(r -> "'" + r.source() + "'").reduce((a, b) -> a + ", " + b).orElse("''") + ")";
+  }
+
+  /** Replaces this run's sources' rows in OUT/{@code table} (other sources' rows stay), in one Delta commit. */
+  private long writeBySource(String table, Dataset<Row> rows, List<SourceResult> results) {
+    String path = out + "/" + table;
+    String in = sourceIn(results);
     boolean exists;
     try {
       spark.read().format("delta").load(path).limit(0).count();
@@ -253,10 +347,10 @@ public final class IngestJob {
       exists = false;
     }
     if (exists) {
-      rejects.write().format("delta").mode("overwrite").option("replaceWhere", "source IN (" + in + ")").save(path);
+      rows.write().format("delta").mode("overwrite").option("replaceWhere", in).save(path);
     } else {
-      rejects.write().format("delta").mode("overwrite").save(path);
+      rows.write().format("delta").mode("overwrite").save(path);
     }
-    return spark.read().format("delta").load(path).filter("source IN (" + in + ")").count();
+    return spark.read().format("delta").load(path).filter(in).count();
   }
 }

@@ -26,13 +26,27 @@ import org.cercania.io.TableSchema;
 final class SourceReader {
   static final String LINE = "__line";
   static final String CORRUPT = "__corrupt";
+  /** The raw record, for readers that build it themselves (GeoJSON, Parquet); CSV rebuilds it for rejects only. */
+  static final String RAW = "__raw";
 
   private SourceReader() {}
 
   static Dataset<Row> read(SparkSession spark, String file, TableSchema contract) {
+    return read(spark, file, contract, java.util.Map.of(), java.util.Set.of());
+  }
+
+  /**
+   * As {@link #read(SparkSession, String, TableSchema)}, with contract columns taken from the file's
+   * columns named in {@code columns} (contract name to file name), and {@code generated} columns
+   * neither required nor read (ingest fills them).
+   */
+  static Dataset<Row> read(SparkSession spark, String file, TableSchema contract, java.util.Map<String, String> columns,
+      java.util.Set<String> generated) {
+    CsvDialect dialect = CsvDialect.sniff(spark.sparkContext().hadoopConfiguration(), file);
     Dataset<Row> header;
     try {
-      header = spark.read().option("header", "true").csv(file);
+      header = spark.read().option("header", "true").option("sep", dialect.delimiter()).option("encoding", dialect.encoding())
+          .csv(file);
     } catch (Exception e) {
       throw Errors.inputUnreadable(file, String.valueOf(e.getMessage()).split("\n")[0], e);
     }
@@ -41,8 +55,9 @@ final class SourceReader {
       throw Errors.inputUnreadable(file, "the file is empty (no header line)", null);
     }
     for (TableSchema.ColumnSpec c : contract.columns()) {
-      if (!c.nullable() && !present.contains(c.name())) {
-        throw Errors.missingColumn(file, c.name(), present);
+      String from = columns.getOrDefault(c.name(), c.name());
+      if (!c.nullable() && !generated.contains(c.name()) && !present.contains(from)) {
+        throw Errors.missingColumn(file, from, present);
       }
     }
     // Every header column as text, plus the parser's record of lines it could not split.
@@ -52,7 +67,8 @@ final class SourceReader {
     }
     fields.add(DataTypes.createStructField(CORRUPT, DataTypes.StringType, true));
     StructType text = DataTypes.createStructType(fields);
-    Dataset<Row> rows = spark.read().option("header", "true").option("mode", "PERMISSIVE")
+    Dataset<Row> rows = spark.read().option("header", "true").option("sep", dialect.delimiter())
+        .option("encoding", dialect.encoding()).option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT).option("ignoreLeadingWhiteSpace", "true")
         .option("ignoreTrailingWhiteSpace", "true").schema(text).csv(file);
     // A single file's partitions are its byte ranges in order: the data-row number is the row's index
@@ -77,8 +93,15 @@ final class SourceReader {
     Dataset<Row> result = ided.withColumn(LINE, offset.plus(index).plus(1L)).drop("__pid", "__mid");
     // Optional contract columns the file lacks are added empty (they are nullable by contract).
     for (TableSchema.ColumnSpec c : contract.columns()) {
-      if (!present.contains(c.name())) {
+      String from = columns.getOrDefault(c.name(), c.name());
+      if (generated.contains(c.name()) || !present.contains(from)) {
         result = result.withColumn(c.name(), org.apache.spark.sql.functions.lit(null).cast("string"));
+      } else if (!from.equals(c.name())) {
+        result = result.withColumn(c.name(), org.apache.spark.sql.functions.col(from));
+      }
+      if (dialect.decimalComma() && c.type().equals("double")) {
+        result = result.withColumn(c.name(), org.apache.spark.sql.functions.regexp_replace(
+            org.apache.spark.sql.functions.col(c.name()), ",", "."));
       }
     }
     return result;

@@ -58,29 +58,33 @@ class IngestJobTest {
       assertEquals("run-1", r.getAs("run_id"));
     }
     Map<String, String> expected = new TreeMap<>(Map.ofEntries(
-        Map.entry("districts:4", "UBIGEO_FORMAT"), Map.entry("districts:5", "GEOMETRY_INVALID"),
+        Map.entry("districts:10", "UBIGEO_FORMAT"), Map.entry("districts:11", "GEOMETRY_INVALID"),
         Map.entry("districts:6", "DUPLICATE_ID"), Map.entry("districts:7", "GEOMETRY_INVALID"),
         Map.entry("districts:8", "GEOMETRY_INVALID"), Map.entry("districts:9", "MISSING_REQUIRED"),
-        Map.entry("centers:2", "LATLON_SWAPPED"), Map.entry("centers:3", "COORD_OUTSIDE_PERU"),
+        Map.entry("centers:13", "LATLON_SWAPPED"), Map.entry("centers:3", "COORD_OUTSIDE_PERU"),
         Map.entry("centers:4", "DATE_ORDER"), Map.entry("centers:5", "DATE_FUTURE"), Map.entry("centers:6", "UBIGEO_UNKNOWN"),
         Map.entry("centers:7", "MISSING_REQUIRED"), Map.entry("centers:8", "TYPE_MISMATCH"), Map.entry("centers:9", "DUPLICATE_ID"),
         Map.entry("centers:10", "TYPE_MISMATCH"),
         Map.entry("population:2", "NEGATIVE_COUNT"), Map.entry("population:3", "TYPE_MISMATCH"),
         Map.entry("population:4", "YEAR_OUT_OF_RANGE"), Map.entry("population:5", "DUPLICATE_ID"),
-        Map.entry("schools:2", "TYPE_MISMATCH"),
+        Map.entry("population:7", "MISSING_REQUIRED"),
+        Map.entry("schools:2", "TYPE_MISMATCH"), Map.entry("schools:3", "UBIGEO_UNKNOWN"),
+        Map.entry("schools:4", "COORD_OUTSIDE_PERU"),
         Map.entry("school_years:2", "RATE_OUT_OF_RANGE"), Map.entry("school_years:3", "NEGATIVE_COUNT"),
         Map.entry("school_years:4", "TYPE_MISMATCH"), Map.entry("school_years:5", "REFERENCE_UNKNOWN"),
         Map.entry("survey:2", "WEIGHT_NOT_POSITIVE"), Map.entry("survey:3", "VALUE_NOT_ALLOWED"),
         Map.entry("survey:4", "WEIGHT_NOT_POSITIVE"),
         Map.entry("femicides:2", "MALFORMED_ROW"), Map.entry("femicides:3", "TYPE_MISMATCH"),
+        Map.entry("femicides:4", "YEAR_OUT_OF_RANGE"), Map.entry("femicides:5", "DUPLICATE_ID"),
+        Map.entry("femicides:6", "UBIGEO_FORMAT"),
         Map.entry("hospitalizations:2", "VALUE_NOT_ALLOWED"), Map.entry("hospitalizations:3", "VALUE_NOT_ALLOWED"),
         Map.entry("hospitalizations:4", "NEGATIVE_COUNT")));
     assertEquals(expected, got);
 
     // Reconciliation in the manifest: read = accepted + rejected, and the curated tables hold the accepted rows.
-    Map<String, long[]> counts = Map.of("districts", new long[] {9, 3, 6}, "centers", new long[] {11, 2, 9},
-        "population", new long[] {5, 1, 4}, "schools", new long[] {2, 1, 1}, "school_years", new long[] {6, 2, 4},
-        "survey", new long[] {4, 1, 3}, "femicides", new long[] {3, 1, 2}, "hospitalizations", new long[] {5, 2, 3});
+    Map<String, long[]> counts = Map.of("districts", new long[] {11, 5, 6}, "centers", new long[] {13, 4, 9},
+        "population", new long[] {7, 2, 5}, "schools", new long[] {4, 1, 3}, "school_years", new long[] {6, 2, 4},
+        "survey", new long[] {4, 1, 3}, "femicides", new long[] {6, 1, 5}, "hospitalizations", new long[] {5, 2, 3});
     JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), out.toString()).get("ingest").get("sources");
     for (Map.Entry<String, long[]> c : counts.entrySet()) {
       JsonNode s = sources.get(c.getKey());
@@ -105,6 +109,235 @@ class IngestJobTest {
     assertEquals("school_id | school_id 'S404' is not in schools", msg.get("school_years:5"));
     assertEquals("geometry_wkt | geometry is a Point, not a Polygon or MultiPolygon", msg.get("districts:7"));
     assertEquals("women | women = -5 is negative", msg.get("population:2"));
+    assertEquals("lat | lat -95.0 is outside Peru's bounding box", msg.get("schools:4"));
+    assertEquals("year | year 1985 is before 1990 or in the future", msg.get("femicides:4"));
+    assertEquals("ubigeo | key (ubigeo, year) repeats data row 1", msg.get("femicides:5"));
+    assertEquals("lon | lon -20.0 / lat -77.03 look swapped, but swapped back they are still outside Peru's bounding box",
+        msg.get("centers:13"));
+    assertEquals("geometry_wkt | geometry is not a valid polygon and GeometryFixer cannot repair it into one",
+        msg.get("districts:11"));
+    assertEquals("ubigeo | UBIGEO '1501' is not 6 digits", msg.get("districts:10"));
+  }
+
+  @Test
+  void normalisationsAreAppliedToAcceptedRowsAndRecordedInFixes(SparkSession spark) throws Exception {
+    Path out = ingested(spark);
+    Map<String, String> got = new TreeMap<>();
+    Row bowtie = null;
+    for (Row r : spark.read().format("delta").load(out + "/fixes").collectAsList()) {
+      assertEquals("run-1", r.getAs("run_id"));
+      String key = r.getAs("source") + ":" + r.getAs("line");
+      if (r.getAs("reason").equals("GEOMETRY_REPAIRED")) {
+        bowtie = r;
+        got.put(key, r.getAs("field") + " | " + r.getAs("reason"));
+      } else {
+        got.put(key, r.getAs("field") + " | " + r.getAs("original") + " -> " + r.getAs("fixed") + " | " + r.getAs("reason"));
+      }
+    }
+    assertEquals(new TreeMap<>(Map.of("districts:4", "ubigeo | 15010 -> 015010 | UBIGEO_PADDED",
+        "districts:5", "geometry_wkt | GEOMETRY_REPAIRED",
+        "centers:2", "lon,lat | -12.05,-77.03 -> -77.03,-12.05 | LATLON_SWAPPED",
+        "centers:12", "ubigeo | 80101 -> 080101 | UBIGEO_PADDED",
+        "population:6", "ubigeo | 15010 -> 015010 | UBIGEO_PADDED")), got);
+    // The bowtie's two triangles, each half of a 0.1 x 0.05 rectangle... worked by hand: 2 x (0.1 x 0.05 / 2) = 0.005.
+    org.locationtech.jts.geom.Geometry repaired = new org.locationtech.jts.io.WKTReader().read((String) bowtie.getAs("fixed"));
+    assertEquals("MultiPolygon", repaired.getGeometryType());
+    assertTrue(repaired.isValid());
+    assertEquals(0.005, repaired.getArea(), 1e-12);
+
+    // The curated tables hold the fixed values.
+    Row lima = spark.read().format("delta").load(out + "/curated/centers").filter("center_id = 'C2'").first();
+    assertEquals(-77.03, lima.<Double>getAs("lon"), 0);
+    assertEquals(-12.05, lima.<Double>getAs("lat"), 0);
+    assertEquals(1, spark.read().format("delta").load(out + "/curated/districts").filter("ubigeo = '015010'").count());
+    assertEquals(1, spark.read().format("delta").load(out + "/curated/centers").filter("center_id = 'C11' AND ubigeo = '080101'")
+        .count());
+
+    JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), out.toString()).get("ingest").get("sources");
+    assertEquals(2, sources.get("districts").get("rows_fixed").asLong());
+    assertEquals(2, sources.get("centers").get("rows_fixed").asLong());
+    assertEquals(1, sources.get("population").get("rows_fixed").asLong());
+    assertEquals(0, sources.get("schools").get("rows_fixed").asLong());
+  }
+
+  @Test
+  void realPeruFilesGoThroughTheSameReaders(SparkSession spark, @TempDir Path out) {
+    Path peru = Repo.sharedData("peru");
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("districts", peru.resolve("districts_inei2007.geojson").toString());
+    files.put("centers", peru.resolve("cem_directory_2026.csv").toString());
+    files.put("population", peru.resolve("district_population_2007_2022.csv").toString());
+    CemSchedule schedule = CemSchedule.fromCounts(peru.resolve("cem_rollout_counts.csv").toString(), 20240601);
+    Map<String, SourceOptions> options = Map.of(
+        "districts", new SourceOptions(null, Map.of("ubigeo", "IDDIST", "name", "NOMBDIST", "province", "NOMBPROV",
+            "department", "NOMBDEP"), false, null),
+        "centers", new SourceOptions(null, Map.of("name", "nombre", "modality", "modalidad"), true, schedule),
+        "population", new SourceOptions(null, Map.of(), false, null,
+            new SourceOptions.PopulationSplit(Map.of(2007, "c2007", 2022, "p2022"), 0.508)));
+    Map<String, IngestJob.SourceResult> r = new TreeMap<>();
+    new IngestJob(spark, out.toString(), "peru", 1.0).run(files, options).forEach(x -> r.put(x.source(), x));
+    assertEquals(1834, r.get("districts").accepted());
+    assertEquals(0, r.get("districts").rejected());
+    // Counted independently (shapely over the same files): 4 directory UBIGEOs are not among the 2007 districts,
+    // and 53 points are not covered by their own UBIGEO's polygon (those 4 included, 2 of them in no polygon).
+    assertEquals(436, r.get("centers").read());
+    assertEquals(Map.of("UBIGEO_UNKNOWN", 4L), r.get("centers").byReason());
+    long located = spark.read().format("delta").load(out + "/fixes")
+        .filter("source = 'centers' AND reason = 'POINT_IN_OTHER_DISTRICT'").count();
+    assertEquals(53, located + 4);
+    // The simulated schedule follows the known cumulative counts; police-station centers from 2017 on.
+    org.apache.spark.sql.Dataset<Row> c = spark.read().format("delta").load(out + "/curated/centers");
+    assertEquals(0, c.filter("modality = 'Comisaría' AND year(opened_on) < 2017").count());
+    assertEquals(432, c.select("center_id").distinct().count());
+    // Population: 1,890 districts x 2 years; counted independently: 17 empty totals, 100 rows of UBIGEOs not in 2007 limits.
+    assertEquals(3780, r.get("population").read());
+    assertEquals(Map.of("MISSING_REQUIRED", 17L, "UBIGEO_UNKNOWN", 100L), r.get("population").byReason());
+    Row chachapoyas = spark.read().format("delta").load(out + "/curated/population").filter("ubigeo = '010101' AND year = 2007")
+        .first();
+    assertEquals(List.of(12798L, 12394L), List.of(((Number) chachapoyas.getAs("women")).longValue(),
+        ((Number) chachapoyas.getAs("men")).longValue()));
+  }
+
+  @Test
+  void aGeoJsonSourceIsCheckedFeatureByFeature(SparkSession spark, @TempDir Path out) {
+    Map<String, String> files = Map.of("districts", BAD.resolve("districts.geojson").toString());
+    Map<String, SourceOptions> options = Map.of("districts",
+        new SourceOptions(null, Map.of("ubigeo", "IDDIST", "name", "NOMBDIST"), false, null));
+    IngestJob.SourceResult r = new IngestJob(spark, out.toString(), "g", 1.0).run(files, options).get(0);
+    assertEquals(List.of(8L, 3L, 5L, 2L), List.of(r.read(), r.accepted(), r.rejected(), r.fixed()));
+    Map<Long, String> got = new TreeMap<>();
+    for (Row x : spark.read().format("delta").load(out + "/rejects").collectAsList()) {
+      String m = x.getAs("message");
+      got.put(x.getAs("line"), x.getAs("reason") + " | " + (m.startsWith(GeoJsonSource.BAD_GEOMETRY) ? "bad geometry" : m));
+    }
+    assertEquals(Map.of(3L, "MISSING_REQUIRED | required field 'ubigeo' is empty", 4L, "MALFORMED_ROW | bad geometry",
+        5L, "MISSING_REQUIRED | required field 'geometry_wkt' is empty",
+        6L, "GEOMETRY_INVALID | geometry is a LineString, not a Polygon or MultiPolygon",
+        8L, "DUPLICATE_ID | key (ubigeo) repeats data row 1"), got);
+    Map<Long, String> fixes = new TreeMap<>();
+    for (Row x : spark.read().format("delta").load(out + "/fixes").collectAsList()) {
+      fixes.put(x.getAs("line"), x.getAs("reason"));
+    }
+    assertEquals(Map.of(2L, "UBIGEO_PADDED", 7L, "GEOMETRY_REPAIRED"), fixes);
+    assertEquals(List.of("080101", "150101", "150106"), spark.read().format("delta").load(out + "/curated/districts")
+        .orderBy("ubigeo").select("ubigeo").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  @Test
+  void aLatin1SemicolonFileWithDecimalCommasIsRead(SparkSession spark, @TempDir Path out) throws IOException {
+    Path centers = out.resolve("centers_latin1.csv");
+    Files.write(centers, ("center_id;name;ubigeo;lon;lat;opened_on;closed_on;modality\n"
+        + "C1;Cem Comisaría Lima;150101;-77,03;-12,05;2018-03-01;;Comisaría\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("districts", BAD.resolve("districts.csv").toString());
+    files.put("centers", centers.toString());
+    new IngestJob(spark, out.resolve("o").toString(), "l", 1.0).run(files);
+    Row c = spark.read().format("delta").load(out.resolve("o") + "/curated/centers").first();
+    assertEquals("Cem Comisaría Lima", c.getAs("name"));
+    assertEquals(-77.03, c.<Double>getAs("lon"), 0);
+    assertEquals(-12.05, c.<Double>getAs("lat"), 0);
+  }
+
+  @Test
+  void unreadableGeoJsonIsNamedAndNothingIsWritten(SparkSession spark, @TempDir Path out) throws IOException {
+    Path truncated = out.resolve("truncated.geojson");
+    Files.writeString(truncated, "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\",");
+    Path feature = out.resolve("feature.geojson");
+    Files.writeString(feature, "{\"type\": \"Feature\", \"properties\": {}, \"geometry\": null}");
+    Path none = out.resolve("none.geojson");
+    Files.writeString(none, "{\"type\": \"FeatureCollection\", \"features\": []}");
+    Map<Path, String> expected = Map.of(
+        truncated, "cannot read " + truncated + ": is not valid JSON (truncated or corrupt at line 1)",
+        feature, "cannot read " + feature + ": is not a GeoJSON FeatureCollection (no \"type\": \"FeatureCollection\" with a "
+            + "\"features\" array)",
+        none, "cannot read " + none + ": has no features");
+    for (Map.Entry<Path, String> e : expected.entrySet()) {
+      CercaniaException x = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.resolve("o").toString(), "u",
+          1.0).run(Map.of("districts", e.getKey().toString())));
+      assertEquals(e.getValue(), x.getMessage());
+      assertEquals(org.cercania.errors.Errors.EXIT_INPUT, x.exitCode());
+    }
+    CercaniaException x = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.resolve("o").toString(), "u", 1.0)
+        .run(Map.of("districts", BAD.resolve("districts.csv").toString()), Map.of("districts",
+            new SourceOptions("xlsx", Map.of(), false, null))));
+    assertEquals("option --districts-format has value 'xlsx', expected csv, geojson or parquet", x.getMessage());
+    assertFalse(Files.exists(out.resolve("o")));
+  }
+
+  @Test
+  void correctingOneRowChangesOnlyThatRowsOutcome(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path out = dir.resolve("out");
+    org.apache.commons.io.FileUtils.copyDirectory(ingested(spark).toFile(), out.toFile());
+    Map<String, String> before = rejectReasons(spark, out);
+    Path centers = dir.resolve("centers.csv");
+    Files.writeString(centers, Files.readString(BAD.resolve("centers.csv")).replace("C3,Outside,150101,-60.00,", "C3,Outside,150101,-77.00,"));
+    Map<String, String> files = allSources();
+    files.put("centers", centers.toString());
+    new IngestJob(spark, out.toString(), "run-3", 1.0).run(files);
+    Map<String, String> after = rejectReasons(spark, out);
+    before.remove("centers:3");
+    assertEquals(before, after);
+    assertEquals(1, spark.read().format("delta").load(out + "/curated/centers").filter("center_id = 'C3' AND lon = -77.0").count());
+    assertEquals(5, spark.read().format("delta").load(out + "/curated/centers").count());
+  }
+
+  private static Map<String, String> rejectReasons(SparkSession spark, Path out) {
+    Map<String, String> m = new TreeMap<>();
+    for (Row r : spark.read().format("delta").load(out + "/rejects").collectAsList()) {
+      m.put(r.getAs("source") + ":" + r.getAs("line"), r.getAs("reason") + " " + r.getAs("message"));
+    }
+    return m;
+  }
+
+  @Test
+  void aParquetSourceIsCheckedLikeACsvAndATruncatedOneIsNamed(SparkSession spark, @TempDir Path dir) throws IOException {
+    // The bad centers CSV as Parquet with typed columns (lon, lat as doubles where they parse).
+    Path parquet = dir.resolve("centers.parquet");
+    spark.read().option("header", "true").csv(BAD.resolve("centers.csv").toString())
+        .selectExpr("center_id", "name", "ubigeo", "try_cast(lon AS double) AS lon", "try_cast(lat AS double) AS lat",
+            "opened_on", "closed_on", "modality")
+        .coalesce(1).write().parquet(parquet.toString());
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("districts", BAD.resolve("districts.csv").toString());
+    files.put("centers", parquet.toString());
+    Path out = dir.resolve("out");
+    Map<String, IngestJob.SourceResult> r = new TreeMap<>();
+    new IngestJob(spark, out.toString(), "p", 1.0).run(files).forEach(x -> r.put(x.source(), x));
+    // As the CSV, except row 10 (lon 'west'): as a double column it is empty, so MISSING_REQUIRED, not TYPE_MISMATCH.
+    assertEquals(List.of(13L, 4L, 9L, 2L), List.of(r.get("centers").read(), r.get("centers").accepted(),
+        r.get("centers").rejected(), r.get("centers").fixed()));
+    Map<String, String> reasons = rejectReasons(spark, out);
+    assertTrue(reasons.get("centers:10").startsWith("MISSING_REQUIRED"), reasons.get("centers:10"));
+    assertTrue(reasons.get("centers:13").startsWith("LATLON_SWAPPED"), reasons.get("centers:13"));
+
+    Path part;
+    try (java.util.stream.Stream<Path> s = Files.list(parquet)) {
+      part = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(part);
+    Path truncated = dir.resolve("truncated.parquet");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    files.put("centers", truncated.toString());
+    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, dir.resolve("o2").toString(), "t", 1.0)
+        .run(files));
+    assertEquals("cannot read " + truncated + ": is not a readable Parquet file (truncated or corrupt)", e.getMessage());
+    assertFalse(Files.exists(dir.resolve("o2")));
+  }
+
+  @Test
+  void theRolloutScheduleMatchesTheKnownCumulativeCounts() {
+    CemSchedule s = new CemSchedule(Map.of(1999, 13, 2004, 40, 2017, 255, 2018, 342, 2026, 436), 7);
+    Map<Long, Boolean> police = new LinkedHashMap<>();
+    for (long i = 1; i <= 436; i++) {
+      police.put(i, i > 249);
+    }
+    Map<Long, java.time.LocalDate> open = s.openings(police);
+    assertEquals(436, open.size());
+    assertEquals(13, open.values().stream().filter(d -> d.getYear() <= 1999).count());
+    assertEquals(40, open.values().stream().filter(d -> d.getYear() <= 2004).count());
+    assertEquals(342, open.values().stream().filter(d -> d.getYear() <= 2018).count());
+    assertEquals(0, open.entrySet().stream().filter(e -> police.get(e.getKey()) && e.getValue().getYear() < 2017).count());
+    assertEquals(open, new CemSchedule(Map.of(1999, 13, 2004, 40, 2017, 255, 2018, 342, 2026, 436), 7).openings(police));
   }
 
   @Test
@@ -112,7 +345,7 @@ class IngestJobTest {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("districts", BAD.resolve("districts.csv").toString());
     CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.toString(), "r", 0.05).run(files));
-    assertEquals("districts (" + BAD.resolve("districts.csv") + "): 6 of 9 rows rejected (66.7%), above the 5.0% threshold "
+    assertEquals("districts (" + BAD.resolve("districts.csv") + "): 6 of 11 rows rejected (54.5%), above the 5.0% threshold "
         + "(cercania.ingest.max_reject_rate); by reason: {DUPLICATE_ID=1, GEOMETRY_INVALID=3, MISSING_REQUIRED=1, UBIGEO_FORMAT=1}. "
         + "Nothing was written.", e.getMessage());
     assertFalse(Files.exists(out.resolve("curated")));
