@@ -29,6 +29,7 @@ import org.cercania.io.Manifest;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
 import org.cercania.io.TableSchema;
+import org.cercania.io.Tables;
 
 /**
  * The ingest stage: reads each given source, checks every row against its contract, and writes the
@@ -270,13 +271,10 @@ public final class IngestJob {
 
   /** Keys of an already curated table (from an earlier ingest run), or null. */
   private Dataset<Row> existing(String source, String column) {
-    String path = out + "/curated/" + source;
-    try {
-      return spark.read().format("delta").load(path).select(column);
-    } catch (Exception e) {
-      return null;
-    }
+    Dataset<Row> d = Tables.curatedIfPresent(spark, out, source);
+    return d == null ? null : d.select(column);
   }
+
 
   /** Later rows repeating an earlier row's key are DUPLICATE_ID (only rows that passed the row checks compete). */
   private static Dataset<Row> duplicates(Dataset<Row> d, TableSchema contract) {
@@ -339,14 +337,7 @@ public final class IngestJob {
   private long writeBySource(String table, Dataset<Row> rows, List<SourceResult> results) {
     String path = out + "/" + table;
     String in = sourceIn(results);
-    boolean exists;
-    try {
-      spark.read().format("delta").load(path).limit(0).count();
-      exists = true;
-    } catch (Exception e) {
-      exists = false;
-    }
-    if (exists) {
+    if (Tables.deltaIfPresent(spark, path) != null) {
       rows.write().format("delta").mode("overwrite").option("replaceWhere", in).save(path);
     } else {
       rows.write().format("delta").mode("overwrite").save(path);
