@@ -2,15 +2,14 @@ package org.cercania.did;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,39 +90,61 @@ final class CsPanel {
 
     // Internal names so user columns cannot clash; cohort null means never treated (DidSpec).
     List<Column> sel = new ArrayList<>();
-    sel.add(column(spec.unit()).cast("string").as("_u"));
+    // Panel units keep their own type: a string key or a string aggregate would turn Spark's hash
+    // aggregation over the whole panel into a sort (the cluster is carried as a 64-bit hash).
+    sel.add((rcs ? column(spec.unit()).cast("string") : column(spec.unit())).as("_u"));
     sel.add(column(spec.time()).cast("int").as("_t"));
     sel.add(coalesce(column(spec.cohort()).cast("int"), lit(0)).as("_g"));
     sel.add(column(spec.outcome()).cast("double").as("_y"));
     sel.add((spec.weights() == null ? lit(1.0) : column(spec.weights()).cast("double")).as("_w"));
-    Column unitKey = rcs ? concat_ws("@", column(spec.unit()).cast("string"), column(spec.time()).cast("string")) : column(spec.unit()).cast("string");
-    sel.add((spec.cluster() == null ? unitKey : column(spec.cluster()).cast("string")).as("_c"));
+    boolean clustered = spec.cluster() != null;
+    if (rcs) {
+      Column unitKey = concat_ws("@", column(spec.unit()).cast("string"), column(spec.time()).cast("string"));
+      sel.add((clustered ? column(spec.cluster()).cast("string") : unitKey).as("_c"));
+    } else if (clustered) {
+      Column c = column(spec.cluster());
+      sel.add(when(c.isNotNull(), xxhash64(c)).as("_c"));
+    }
     for (int j = 0; j < p; j++) {
       sel.add(column(spec.covariates().get(j)).cast("double").as("_x" + j));
     }
     Dataset<Row> df = panel.select(sel.toArray(new Column[0]));
     Column complete = col("_u").isNotNull().and(col("_t").isNotNull()).and(col("_y").isNotNull()).and(isnan(col("_y")).unary_$bang())
-        .and(col("_w").isNotNull()).and(isnan(col("_w")).unary_$bang()).and(col("_c").isNotNull());
+        .and(col("_w").isNotNull()).and(isnan(col("_w")).unary_$bang());
+    if (rcs || clustered) {
+      complete = complete.and(col("_c").isNotNull());
+    }
     for (int j = 0; j < p; j++) {
       complete = complete.and(col("_x" + j).isNotNull()).and(isnan(col("_x" + j)).unary_$bang());
     }
     df = df.withColumn("_ok", complete);
 
-    // pass 0: counts and the distinct periods and cohorts
-    Row r0 = df.agg(count(lit(1)), sum(when(col("_ok"), 1L).otherwise(0L)),
-        collect_set(when(col("_ok"), col("_t"))), collect_set(when(col("_ok"), col("_g"))),
-        min(when(col("_ok"), col("_w")))).first();
-    long rows = r0.getLong(0);
-    long completeRows = r0.isNullAt(1) ? 0 : r0.getLong(1);
+    // pass 0: counts by (complete, period, cohort), O(T * G) rows: a hash aggregation as cheap as the scan
+    long rows = 0;
+    long completeRows = 0;
+    java.util.TreeSet<Integer> tset = new java.util.TreeSet<>();
+    java.util.TreeSet<Integer> gset = new java.util.TreeSet<>();
+    Double minWeight = null;
+    for (Row r : df.groupBy(col("_ok"), when(col("_ok"), col("_t")).as("t"), when(col("_ok"), col("_g")).as("g"))
+        .agg(count(lit(1)), min(col("_w"))).collectAsList()) {
+      long n = r.getLong(3);
+      rows += n;
+      if (r.getBoolean(0)) {
+        completeRows += n;
+        tset.add(r.getInt(1));
+        gset.add(r.getInt(2));
+        minWeight = minWeight == null ? r.getDouble(4) : Math.min(minWeight, r.getDouble(4));
+      }
+    }
     if (rows - completeRows > 0) {
       notes.add("dropped " + (rows - completeRows) + " rows from the panel due to missing data");
     }
-    int[] tlist = r0.<Integer>getList(2).stream().mapToInt(Integer::intValue).sorted().toArray();
-    int[] graw = r0.<Integer>getList(3).stream().mapToInt(Integer::intValue).sorted().toArray();
+    int[] tlist = tset.stream().mapToInt(Integer::intValue).toArray();
+    int[] graw = gset.stream().mapToInt(Integer::intValue).toArray();
     if (tlist.length < 2) {
       throw Errors.estimation(EST, "the panel has " + tlist.length + " period(s) with complete data; at least 2 are needed");
     }
-    if (!r0.isNullAt(4) && r0.getDouble(4) < 0) {
+    if (minWeight != null && minWeight < 0) {
       throw Errors.estimation(EST, "weights column '" + spec.weights() + "' has negative values");
     }
     int maxT = tlist[tlist.length - 1];
@@ -189,8 +210,8 @@ final class CsPanel {
       aggs.add(max(col("_g")));
       aggs.add(min(col("_w")));
       aggs.add(max(col("_w")));
-      aggs.add(min(col("_c")));
-      aggs.add(max(col("_c")));
+      aggs.add(clustered ? min(col("_c")) : lit(0L));
+      aggs.add(clustered ? max(col("_c")) : lit(0L));
       aggs.add(count(lit(1)));
       for (int t : periods) {
         aggs.add(max(when(col("_t").equalTo(t), col("_y"))));
@@ -201,7 +222,7 @@ final class CsPanel {
         }
       }
       Dataset<Row> byUnit = ok.groupBy(col("_u")).agg(min(col("_g")), aggs.subList(0, aggs.size()).toArray(new Column[0]));
-      units = byUnit.javaRDD().map(r -> panelRow(r, periods, p, antic));
+      units = byUnit.javaRDD().map(r -> panelRow(r, periods, p, antic, clustered));
     }
     units = units.persist(StorageLevel.MEMORY_AND_DISK());
     return new CsPanel(spec, periods, glist, allCohorts, p, units);
@@ -226,16 +247,16 @@ final class CsPanel {
     return UnitRow.OK;
   }
 
-  /** Row layout: _u, min(_g), max(_g), min(_w), max(_w), min(_c), max(_c), count, y by period, x by period. */
-  private static UnitRow panelRow(Row r, int[] periods, int p, int antic) {
+  /** Row layout: _u, min(_g), max(_g), min(_w), max(_w), min(_c), max(_c) (cluster hashes; 0 unclustered), count, y by period, x by period. */
+  private static UnitRow panelRow(Row r, int[] periods, int p, int antic, boolean clustered) {
     int nT = periods.length;
-    String id = r.getString(0);
+    String id = String.valueOf(r.get(0));
     int gmin = r.getInt(1);
     int gmax = r.getInt(2);
     double wmin = r.getDouble(3);
     double wmax = r.getDouble(4);
-    String cmin = r.getString(5);
-    String cmax = r.getString(6);
+    long cmin = r.getLong(5);
+    long cmax = r.getLong(6);
     long rows = r.getLong(7);
     double[] y = new double[nT];
     int observed = 0;
@@ -258,7 +279,7 @@ final class CsPanel {
       status = UnitRow.COHORT_VARIES;
     } else if (wmin != wmax) {
       status = UnitRow.WEIGHT_VARIES;
-    } else if (!cmin.equals(cmax)) {
+    } else if (cmin != cmax) {
       status = UnitRow.CLUSTER_VARIES;
     } else {
       status = firstStatus(gmin, periods[0], antic);
@@ -266,7 +287,8 @@ final class CsPanel {
         status = UnitRow.UNBALANCED;
       }
     }
-    return new UnitRow(id, cmin, gmin, wmin, -1, y, x, status);
+    // a given cluster is identified by the 64-bit hash of its value; otherwise the unit is its own cluster
+    return new UnitRow(id, clustered ? Long.toString(cmin) : id, gmin, wmin, -1, y, x, status);
   }
 
   /** Row layout: _u, _c, _g, _w, _t, _y, covariates. */

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -26,10 +25,11 @@ import scala.Tuple2;
  * regressors are dense numeric columns plus, optionally, one integer category expanded to dummies
  * (event times, cohort x event-time cells): levels not listed are the reference.
  *
- * <p>Passes over the data: (1) one shuffle groups observations by (key, unit); the groups are
- * cached; (2) a tree aggregation of the demeaned cross-products X'WX, X'Wy per key; (3) each
+ * <p>Passes over the data: (0) a hash aggregation for the time levels; (1) one shuffle partitions
+ * observations by (key, unit), sorted, so a unit is a run of rows (re-read, not cached); (2) a tree aggregation of the demeaned cross-products X'WX, X'Wy per key; (3) each
  * observation's influence contribution B x w e (B the inverse Gram, only the rows of the
- * coefficients of interest) is summed by cluster and the outer products summed per key. The driver
+ * coefficients of interest) is summed by cluster (no shuffle when units are the clusters) and the
+ * outer products summed per key. The driver
  * holds O(keys x P^2) numbers, never a row per unit. Several regressions (one per key, e.g. per
  * outcome) share the same passes.
  */
@@ -173,158 +173,185 @@ public final class FixedEffectsRegression implements Serializable {
     }
     int kInt = d.interestCount();
 
-    // The one shuffle: observations grouped by (key, unit) in Spark's own row format (far cheaper to
-    // shuffle and cache than Java objects), then read as each unit's list of observations.
-    List<Column> fields = new ArrayList<>(List.of(functions.col("t"), functions.col("y"), functions.col("w"),
-        functions.col("c"), functions.col("cat")));
-    for (int i = 0; i < kDense; i++) {
-      fields.add(functions.col("x" + i));
+    // The one shuffle: rows hash-partitioned by (key, unit) and sorted within partitions, in Spark's
+    // own row format. Each pass reads a unit's observations as a run of consecutive rows: no
+    // per-group buffers, no Java objects kept between passes. Not persisted: every pass re-reads the
+    // same shuffle output (Spark skips the map stage) and re-sorts its partition, which costs less
+    // than building an in-memory columnar cache.
+    Dataset<Row> grouped = slim.repartition(functions.col("k"), functions.col("u"))
+        .sortWithinPartitions(functions.col("k"), functions.col("u"));
+    boolean unitClusters = unitIsCluster(d);
+    JavaRDD<Tuple2<String, List<Obs>>> units = grouped.javaRDD().mapPartitions(rows -> new UnitRuns(rows, kDense, unitClusters));
+    // Time levels per key (few; a hash aggregation): the first is the reference of the time dummies.
+    Map<String, TreeSet<Integer>> tl = new TreeMap<>();
+    for (Row r : slim.select(functions.col("k"), functions.col("t")).distinct().collectAsList()) {
+      tl.computeIfAbsent(r.getString(0), x -> new TreeSet<>()).add(r.getInt(1));
     }
-    Dataset<Row> grouped = slim.groupBy(functions.col("k"), functions.col("u"))
-        .agg(functions.collect_list(functions.struct(fields.toArray(Column[]::new))).as("obs"))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    JavaPairRDD<String, List<Obs>> units = grouped.javaRDD().mapToPair(r -> {
-      List<Row> rows = r.getList(2);
-      List<Obs> obs = new ArrayList<>(rows.size());
-      for (Row o : rows) {
+    if (tl.isEmpty()) {
+      throw Errors.estimation("regression", "no observations with a non-null " + d.outcome() + ", " + d.time() + " and " + d.unit());
+    }
+    Map<String, int[]> timeLevels = new TreeMap<>();
+    for (Map.Entry<String, TreeSet<Integer>> e : tl.entrySet()) {
+      timeLevels.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+    }
+    // Pass 2: Gram matrices per key, from sparse raw cross-products minus each unit's rank-one mean term.
+    Map<String, Gram> grams = units.treeAggregate(new HashMap<String, Gram>(), (acc, u) -> {
+      String key = u._1();
+      int[] times = timeLevels.get(key);
+      int p = kInt + times.length - 1;
+      Gram g = acc.computeIfAbsent(key, x -> new Gram(p));
+      WithinUnit wu = new WithinUnit(u._2(), times, kDense, catIndex, p);
+      wu.addGram(g.xx, g.xy);
+      g.n += u._2().size();
+      g.units++;
+      if (wu.clusters().size() == 1) {
+        g.unitsWithOneCluster++;
+      }
+      if (!g.timeSplit) {
+        for (Obs o : u._2()) {
+          g.noteTime(o.time(), o.cluster());
+        }
+      }
+      return acc;
+    }, (a, b) -> {
+      for (Map.Entry<String, Gram> e : b.entrySet()) {
+        a.merge(e.getKey(), e.getValue(), Gram::merge);
+      }
+      return a;
+    }, 2);
+
+    Map<String, double[]> betas = new HashMap<>();
+    Map<String, double[][]> bRows = new HashMap<>();
+    Map<String, boolean[]> droppedAll = new HashMap<>();
+    for (Map.Entry<String, Gram> e : grams.entrySet()) {
+      int p = e.getValue().xy.length;
+      SymmetricSolver s = SymmetricSolver.factor(e.getValue().xx, p, COLLINEAR_TOL);
+      betas.put(e.getKey(), s.solve(e.getValue().xy));
+      double[][] rows = new double[kInt][];
+      int offset = p - kInt;
+      for (int i = 0; i < kInt; i++) {
+        rows[i] = s.inverseRow(offset + i);
+      }
+      bRows.put(e.getKey(), rows);
+      droppedAll.put(e.getKey(), s.dropped());
+    }
+
+    // Pass 3: influence contributions summed by cluster, then their outer products per key. When
+    // units are the clusters, a unit's sums are its cluster's: no shuffle.
+    JavaRDD<Tuple2<String, double[]>> perUnit = units.flatMap(u -> {
+      String key = u._1();
+      int[] times = timeLevels.get(key);
+      WithinUnit wu = new WithinUnit(u._2(), times, kDense, catIndex, betas.get(key).length);
+      Map<String, double[]> sums = wu.influenceByCluster(betas.get(key), bRows.get(key));
+      List<Tuple2<String, double[]>> out = new ArrayList<>(sums.size());
+      for (Map.Entry<String, double[]> c : sums.entrySet()) {
+        out.add(new Tuple2<>(unitClusters ? key : key + "\u0000" + c.getKey(), c.getValue()));
+      }
+      return out.iterator();
+    });
+    JavaRDD<Tuple2<String, double[]>> byCluster = unitClusters ? perUnit : perUnit
+        .mapToPair(t -> t)
+        .reduceByKey((a, b) -> {
+          for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
+          }
+          return a;
+        }).map(t -> new Tuple2<>(keyOf(t._1()), t._2()));
+
+    Map<String, double[]> meats = byCluster.treeAggregate(new HashMap<String, double[]>(), (acc, t) -> {
+      double[] m = acc.computeIfAbsent(t._1(), x -> new double[kInt * kInt + 2]);
+      double[] s = t._2();
+      for (int i = 0; i < kInt; i++) {
+        for (int j = 0; j < kInt; j++) {
+          m[i * kInt + j] += s[i] * s[j];
+        }
+      }
+      m[kInt * kInt] += 1; // clusters
+      m[kInt * kInt + 1] += s[kInt]; // residual sum of squares
+      return acc;
+    }, (a, b) -> {
+      for (Map.Entry<String, double[]> e : b.entrySet()) {
+        a.merge(e.getKey(), e.getValue(), (x, y) -> {
+          for (int i = 0; i < x.length; i++) {
+            x[i] += y[i];
+          }
+          return x;
+        });
+      }
+      return a;
+    }, 2);
+
+    Map<String, Fit> fits = new TreeMap<>();
+    for (String key : grams.keySet()) {
+      Gram g = grams.get(key);
+      double[] m = meats.get(key);
+      double[][] v = new double[kInt][kInt];
+      for (int i = 0; i < kInt; i++) {
+        for (int j = 0; j < kInt; j++) {
+          v[i][j] = m[i * kInt + j];
+        }
+      }
+      int offset = timeLevels.get(key).length - 1;
+      boolean[] dropped = java.util.Arrays.copyOfRange(droppedAll.get(key), offset, offset + kInt);
+      double[] beta = java.util.Arrays.copyOfRange(betas.get(key), offset, offset + kInt);
+      for (int i = 0; i < kInt; i++) {
+        if (dropped[i]) {
+          beta[i] = Double.NaN;
+        }
+      }
+      fits.put(key, new Fit(key, beta, dropped, v, g.n, (long) m[kInt * kInt], g.units, timeLevels.get(key).length,
+          g.unitsWithOneCluster == g.units, !g.timeSplit, m[kInt * kInt + 1]));
+    }
+    return fits;
+  }
+
+  /** True when observations are clustered by their unit (no cluster column, or the unit column itself). */
+  private static boolean unitIsCluster(Design d) {
+    return d.cluster() == null || d.cluster().equals(d.unit());
+  }
+
+  /**
+   * A partition's rows, sorted by (key, unit), read as one (key, observations) pair per unit. When
+   * units are the clusters, the unit's observations share one cluster string.
+   */
+  private static final class UnitRuns implements java.util.Iterator<Tuple2<String, List<Obs>>> {
+    private final java.util.Iterator<Row> rows;
+    private final int kDense;
+    private final boolean unitClusters;
+    private Row next;
+
+    UnitRuns(java.util.Iterator<Row> rows, int kDense, boolean unitClusters) {
+      this.rows = rows;
+      this.kDense = kDense;
+      this.unitClusters = unitClusters;
+      this.next = rows.hasNext() ? rows.next() : null;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public Tuple2<String, List<Obs>> next() {
+      if (next == null) {
+        throw new java.util.NoSuchElementException();
+      }
+      String key = next.getString(0);
+      Object unit = next.get(1);
+      String unitCluster = unitClusters ? String.valueOf(unit) : null;
+      List<Obs> obs = new ArrayList<>();
+      while (next != null && key.equals(next.getString(0)) && unit.equals(next.get(1))) {
+        Row o = next;
         double[] x = new double[kDense];
         for (int i = 0; i < kDense; i++) {
-          x[i] = o.getDouble(5 + i);
+          x[i] = o.getDouble(7 + i);
         }
-        obs.add(new Obs(o.getInt(0), o.getDouble(1), o.getDouble(2), o.getString(3), x,
-            o.isNullAt(4) ? Integer.MIN_VALUE : o.getInt(4)));
+        obs.add(new Obs(o.getInt(2), o.getDouble(3), o.getDouble(4), unitClusters ? unitCluster : o.getString(5), x,
+            o.isNullAt(6) ? Integer.MIN_VALUE : o.getInt(6)));
+        next = rows.hasNext() ? rows.next() : null;
       }
-      return new Tuple2<>(r.getString(0) + "\u0000" + r.getString(1), obs);
-    });
-    try {
-      // Time levels per key (few), read off the cached groups: the first is the reference of the time dummies.
-      Map<String, TreeSet<Integer>> tl = units.treeAggregate(new TreeMap<String, TreeSet<Integer>>(), (acc, u) -> {
-        TreeSet<Integer> ts = acc.computeIfAbsent(keyOf(u._1()), x -> new TreeSet<>());
-        for (Obs o : u._2()) {
-          ts.add(o.time());
-        }
-        return acc;
-      }, (a, b) -> {
-        b.forEach((k, v) -> a.merge(k, v, (x, y) -> {
-          x.addAll(y);
-          return x;
-        }));
-        return a;
-      }, 2);
-      if (tl.isEmpty()) {
-        throw Errors.estimation("regression", "no observations with a non-null " + d.outcome() + ", " + d.time() + " and " + d.unit());
-      }
-      Map<String, int[]> timeLevels = new TreeMap<>();
-      for (Map.Entry<String, TreeSet<Integer>> e : tl.entrySet()) {
-        timeLevels.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
-      }
-      // Pass 2: Gram matrices per key, from sparse raw cross-products minus each unit's rank-one mean term.
-      Map<String, Gram> grams = units.treeAggregate(new HashMap<String, Gram>(), (acc, u) -> {
-        String key = keyOf(u._1());
-        int[] times = timeLevels.get(key);
-        int p = kInt + times.length - 1;
-        Gram g = acc.computeIfAbsent(key, x -> new Gram(p));
-        WithinUnit wu = new WithinUnit(u._2(), times, kDense, catIndex, p);
-        wu.addGram(g.xx, g.xy);
-        g.n += u._2().size();
-        g.units++;
-        if (wu.clusters().size() == 1) {
-          g.unitsWithOneCluster++;
-        }
-        if (!g.timeSplit) {
-          for (Obs o : u._2()) {
-            g.noteTime(o.time(), o.cluster());
-          }
-        }
-        return acc;
-      }, (a, b) -> {
-        for (Map.Entry<String, Gram> e : b.entrySet()) {
-          a.merge(e.getKey(), e.getValue(), Gram::merge);
-        }
-        return a;
-      }, 2);
-
-      Map<String, double[]> betas = new HashMap<>();
-      Map<String, double[][]> bRows = new HashMap<>();
-      Map<String, boolean[]> droppedAll = new HashMap<>();
-      for (Map.Entry<String, Gram> e : grams.entrySet()) {
-        int p = e.getValue().xy.length;
-        SymmetricSolver s = SymmetricSolver.factor(e.getValue().xx, p, COLLINEAR_TOL);
-        betas.put(e.getKey(), s.solve(e.getValue().xy));
-        double[][] rows = new double[kInt][];
-        int offset = p - kInt;
-        for (int i = 0; i < kInt; i++) {
-          rows[i] = s.inverseRow(offset + i);
-        }
-        bRows.put(e.getKey(), rows);
-        droppedAll.put(e.getKey(), s.dropped());
-      }
-
-      // Pass 3: influence contributions summed by cluster, then their outer products per key.
-      JavaRDD<Tuple2<String, double[]>> byCluster = units.flatMapToPair(u -> {
-        String key = keyOf(u._1());
-        int[] times = timeLevels.get(key);
-        WithinUnit wu = new WithinUnit(u._2(), times, kDense, catIndex, betas.get(key).length);
-        Map<String, double[]> sums = wu.influenceByCluster(betas.get(key), bRows.get(key));
-        List<Tuple2<String, double[]>> out = new ArrayList<>(sums.size());
-        for (Map.Entry<String, double[]> c : sums.entrySet()) {
-          out.add(new Tuple2<>(key + "\u0000" + c.getKey(), c.getValue()));
-        }
-        return out.iterator();
-      }).reduceByKey((a, b) -> {
-        for (int i = 0; i < a.length; i++) {
-          a[i] += b[i];
-        }
-        return a;
-      }).map(t -> new Tuple2<>(keyOf(t._1()), t._2()));
-
-      Map<String, double[]> meats = byCluster.treeAggregate(new HashMap<String, double[]>(), (acc, t) -> {
-        double[] m = acc.computeIfAbsent(t._1(), x -> new double[kInt * kInt + 2]);
-        double[] s = t._2();
-        for (int i = 0; i < kInt; i++) {
-          for (int j = 0; j < kInt; j++) {
-            m[i * kInt + j] += s[i] * s[j];
-          }
-        }
-        m[kInt * kInt] += 1; // clusters
-        m[kInt * kInt + 1] += s[kInt]; // residual sum of squares
-        return acc;
-      }, (a, b) -> {
-        for (Map.Entry<String, double[]> e : b.entrySet()) {
-          a.merge(e.getKey(), e.getValue(), (x, y) -> {
-            for (int i = 0; i < x.length; i++) {
-              x[i] += y[i];
-            }
-            return x;
-          });
-        }
-        return a;
-      }, 2);
-
-      Map<String, Fit> fits = new TreeMap<>();
-      for (String key : grams.keySet()) {
-        Gram g = grams.get(key);
-        double[] m = meats.get(key);
-        double[][] v = new double[kInt][kInt];
-        for (int i = 0; i < kInt; i++) {
-          for (int j = 0; j < kInt; j++) {
-            v[i][j] = m[i * kInt + j];
-          }
-        }
-        int offset = timeLevels.get(key).length - 1;
-        boolean[] dropped = java.util.Arrays.copyOfRange(droppedAll.get(key), offset, offset + kInt);
-        double[] beta = java.util.Arrays.copyOfRange(betas.get(key), offset, offset + kInt);
-        for (int i = 0; i < kInt; i++) {
-          if (dropped[i]) {
-            beta[i] = Double.NaN;
-          }
-        }
-        fits.put(key, new Fit(key, beta, dropped, v, g.n, (long) m[kInt * kInt], g.units, timeLevels.get(key).length,
-            g.unitsWithOneCluster == g.units, !g.timeSplit, m[kInt * kInt + 1]));
-      }
-      return fits;
-    } finally {
-      grouped.unpersist(false);
+      return new Tuple2<>(key, obs);
     }
   }
 
@@ -332,11 +359,12 @@ public final class FixedEffectsRegression implements Serializable {
     Design d = design;
     List<Column> cols = new ArrayList<>();
     cols.add(d.key() == null ? functions.lit("") : functions.col(d.key()).cast("string"));
-    cols.add(functions.col(d.unit()).cast("string"));
+    cols.add(functions.col(d.unit()));
     cols.add(functions.col(d.time()).cast("int"));
     cols.add(functions.col(d.outcome()).cast("double"));
     cols.add(d.weight() == null ? functions.lit(1.0) : functions.col(d.weight()).cast("double"));
-    cols.add(functions.col(d.cluster() == null ? d.unit() : d.cluster()).cast("string"));
+    // without a cluster column the unit is the cluster (set per unit, not per row)
+    cols.add(unitIsCluster(d) ? functions.lit("") : functions.col(d.cluster()).cast("string"));
     cols.add(d.category() == null ? functions.lit(null).cast("int") : functions.col(d.category()).cast("int"));
     for (String x : d.dense()) {
       cols.add(functions.col(x).cast("double"));

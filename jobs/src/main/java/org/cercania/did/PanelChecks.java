@@ -25,13 +25,15 @@ public final class PanelChecks {
     }
     Dataset<Row> p = panel.withColumn(spec.cohort(),
         when(col(spec.cohort()).isNull(), lit(0)).otherwise(col(spec.cohort()).cast("int")));
-    Row first = p.agg(min(col(spec.time()).cast("int"))).first();
+    // one pass for the first period and the first cohort; units are counted only when some are early
+    Row first = p.agg(min(col(spec.time()).cast("int")), min(when(col(spec.cohort()).gt(0), col(spec.cohort())))).first();
     if (first.isNullAt(0)) {
       throw Errors.estimation(estimator, "the panel is empty");
     }
     int firstPeriod = first.getInt(0);
+    boolean anyEarly = !first.isNullAt(1) && first.getInt(1) <= firstPeriod;
     Dataset<Row> early = p.filter(col(spec.cohort()).gt(0).and(col(spec.cohort()).leq(firstPeriod)));
-    long dropped = early.select(spec.unit()).distinct().count();
+    long dropped = anyEarly ? early.select(spec.unit()).distinct().count() : 0;
     if (dropped > 0) {
       System.out.println("[" + estimator + "] dropped " + dropped + " units already treated in the first period ("
           + firstPeriod + "): they have no untreated period to compare with");

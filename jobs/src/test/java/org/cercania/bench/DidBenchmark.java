@@ -20,30 +20,35 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Not a test: times {@code bin/cercania did --estimator cs} end to end (JVM start included; all
- * four aggregations, the Wald pre-test, analytic SEs) on a balanced panel shaped like ANCHORS.md's
+ * Not a test: times {@code bin/cercania did --estimator E} end to end for each estimator asked for
+ * (JVM start included; for cs all four aggregations, the Wald pre-test, analytic SEs) on a balanced
+ * panel shaped like ANCHORS.md's
  * (10 periods, cohorts first treated in periods 4-9 plus about 40% never treated, one covariate),
  * written once as Parquet; and, for scale, the floor: a bare Spark scan + groupBy(unit) of the same
  * file in this JVM.
  *
- * <p>Run from the repository root: {@code bin/bench CsBenchmark [rows] [dir] [extra did options...]}
- * (defaults 10000000 and
- * /tmp/cercania-cs-bench; e.g. {@code --covariates x}, {@code --bootstrap 1000}).
+ * <p>Run from the repository root:
+ * {@code bin/bench DidBenchmark [rows] [estimators] [dir] [extra did options...]} (defaults
+ * 10000000, cs, /tmp/cercania-cs-bench; estimators comma-separated, e.g. {@code twfe,sun-abraham};
+ * extra options e.g. {@code --covariates x}, {@code --bootstrap 1000}). BENCH_REPS runs (default 1)
+ * of each.
  */
-public final class CsBenchmark {
-  private CsBenchmark() {}
+public final class DidBenchmark {
+  private DidBenchmark() {}
 
   static final int PERIODS = 10;
 
   public static void main(String[] args) throws Exception {
     long rows = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
-    Path dir = Paths.get(args.length > 1 ? args[1] : "/tmp/cercania-cs-bench");
+    String[] estimators = (args.length > 1 ? args[1] : "cs").split(",");
+    Path dir = Paths.get(args.length > 2 ? args[2] : "/tmp/cercania-cs-bench");
+    int reps = Integer.parseInt(System.getenv().getOrDefault("BENCH_REPS", "1"));
     List<String> extra = new ArrayList<>();
-    for (int i = 2; i < args.length; i++) {
+    for (int i = 3; i < args.length; i++) {
       extra.add(args[i]);
     }
     long units = rows / PERIODS;
-    Path panel = dir.resolve("panel-" + rows + ".parquet");
+    Path panel = dir.resolve("panel-" + rows + "-double.parquet");
     SparkSession spark = SparkSession.builder().master("local[2]").appName("cs-benchmark")
         .config("spark.sql.shuffle.partitions", "4").config("spark.default.parallelism", "2")
         .config("spark.sql.adaptive.enabled", "false").config("spark.ui.enabled", "false")
@@ -61,7 +66,8 @@ public final class CsBenchmark {
           .withColumn("y", expr("alpha + 0.3 * period + 0.5 * x * period / 10"
               + " + case when cohort > 0 and period >= cohort then 1 + 0.2 * (period - cohort) else 0 end"
               + " + (pmod(xxhash64(unit, period, 4), 1000000) / 1000000.0 - 0.5) * 2"))
-          .select(col("unit"), col("period"), col("cohort"), col("y"), col("x"));
+          // doubles, as a real panel stores them (the literals above would otherwise make decimals)
+          .select(col("unit"), col("period"), col("cohort"), col("y").cast("double").as("y"), col("x").cast("double").as("x"));
       u.write().parquet(panel.toString());
       System.out.printf(Locale.ROOT, "wrote %,d rows (%,d units x %d periods) to %s in %.1f s%n", rows, units, PERIODS, panel,
           (System.nanoTime() - t0) / 1e9);
@@ -79,20 +85,25 @@ public final class CsBenchmark {
     spark.stop();
 
     Path out = dir.resolve("out");
-    List<String> cmd = new ArrayList<>(List.of("bin/cercania", "--master", "local[2]", "did", "--input", panel.toString(),
-        "--unit", "unit", "--time", "period", "--cohort", "cohort", "--outcome", "y", "--estimator", "cs", "--out", out.toString()));
-    cmd.addAll(extra);
     // the jar must exist before timing (bin/cercania would build it inside the timed run)
     if (!new File("jobs/target/cercania-jobs.jar").exists()) {
       throw new IllegalStateException("run from the repository root after mvn -DskipTests package");
     }
-    for (int rep = 0; rep < 2; rep++) {
-      long t0 = System.nanoTime();
-      Process p = new ProcessBuilder(cmd).inheritIO().start();
-      int code = p.waitFor();
-      double secs = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "run %d: %s -> exit %d in %.1f s (ANCHORS target for 10 M rows: 36 s; %.1fx the floor)%n",
-          rep + 1, String.join(" ", cmd), code, secs, secs / floor);
+    for (String estimator : estimators) {
+      List<String> cmd = new ArrayList<>(List.of("bin/cercania", "--master", "local[2]", "did", "--input", panel.toString(),
+          "--unit", "unit", "--time", "period", "--cohort", "cohort", "--outcome", "y", "--estimator", estimator, "--out",
+          out.resolve(estimator).toString()));
+      cmd.addAll(extra);
+      for (int rep = 0; rep < reps; rep++) {
+        long t0 = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        pb.environment().put("CERCANIA_NO_BUILD", "1"); // time the jar built above, whatever changes meanwhile
+        Process p = pb.start();
+        int code = p.waitFor();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "%s run %d: %s -> exit %d in %.1f s (%.1fx the floor)%n", estimator, rep + 1,
+            String.join(" ", cmd), code, secs, secs / floor);
+      }
     }
   }
 }
