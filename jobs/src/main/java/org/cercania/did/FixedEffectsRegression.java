@@ -115,47 +115,6 @@ public final class FixedEffectsRegression implements Serializable {
   /** One observation, compact: time, outcome, weight, cluster, dense regressors, category (MIN_VALUE = none). */
   record Obs(int time, double y, double w, String cluster, double[] x, int category) implements Serializable {}
 
-  /** Per-key cross-product sums (pass 2). */
-  private static final class Gram implements Serializable {
-    final double[] xx;
-    final double[] xy;
-    long n;
-    long units;
-    long unitsWithOneCluster;
-    /** time -> its cluster, or null once a second cluster is seen (few times per key). */
-    final Map<Integer, String> timeCluster = new HashMap<>();
-    boolean timeSplit;
-
-    Gram(int p) {
-      xx = new double[p * p];
-      xy = new double[p];
-    }
-
-    Gram merge(Gram o) {
-      for (int i = 0; i < xx.length; i++) {
-        xx[i] += o.xx[i];
-      }
-      for (int i = 0; i < xy.length; i++) {
-        xy[i] += o.xy[i];
-      }
-      n += o.n;
-      units += o.units;
-      unitsWithOneCluster += o.unitsWithOneCluster;
-      timeSplit |= o.timeSplit;
-      for (Map.Entry<Integer, String> e : o.timeCluster.entrySet()) {
-        noteTime(e.getKey(), e.getValue());
-      }
-      return this;
-    }
-
-    void noteTime(int time, String cluster) {
-      String c = timeCluster.putIfAbsent(time, cluster);
-      if (c != null && !c.equals(cluster)) {
-        timeSplit = true;
-      }
-    }
-  }
-
   private final Design design;
 
   public FixedEffectsRegression(Design design) {
@@ -173,58 +132,19 @@ public final class FixedEffectsRegression implements Serializable {
     }
     int kInt = d.interestCount();
 
-    // The one shuffle: rows hash-partitioned by (key, unit) and sorted within partitions, in Spark's
-    // own row format. Each pass reads a unit's observations as a run of consecutive rows: no
-    // per-group buffers, no Java objects kept between passes. Not persisted: every pass re-reads the
-    // same shuffle output (Spark skips the map stage) and re-sorts its partition, which costs less
-    // than building an in-memory columnar cache.
-    Dataset<Row> grouped = slim.repartition(functions.col("k"), functions.col("u"))
-        .sortWithinPartitions(functions.col("k"), functions.col("u"));
-    boolean unitClusters = unitIsCluster(d);
-    JavaRDD<Tuple2<String, List<Obs>>> units = grouped.javaRDD().mapPartitions(rows -> new UnitRuns(rows, kDense, unitClusters));
-    // Time levels per key (few; a hash aggregation): the first is the reference of the time dummies.
-    Map<String, TreeSet<Integer>> tl = new TreeMap<>();
-    for (Row r : slim.select(functions.col("k"), functions.col("t")).distinct().collectAsList()) {
-      tl.computeIfAbsent(r.getString(0), x -> new TreeSet<>()).add(r.getInt(1));
-    }
-    if (tl.isEmpty()) {
+    WithinSums sums = new WithinSums(kDense, d.categoryLevels(), d.category() != null);
+    Map<String, WithinSums.Gram> grams = sums.cells(slim);
+    if (grams.isEmpty()) {
       throw Errors.estimation("regression", "no observations with a non-null " + d.outcome() + ", " + d.time() + " and " + d.unit());
     }
-    Map<String, int[]> timeLevels = new TreeMap<>();
-    for (Map.Entry<String, TreeSet<Integer>> e : tl.entrySet()) {
-      timeLevels.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
-    }
-    // Pass 2: Gram matrices per key, from sparse raw cross-products minus each unit's rank-one mean term.
-    Map<String, Gram> grams = units.treeAggregate(new HashMap<String, Gram>(), (acc, u) -> {
-      String key = u._1();
-      int[] times = timeLevels.get(key);
-      int p = kInt + times.length - 1;
-      Gram g = acc.computeIfAbsent(key, x -> new Gram(p));
-      WithinUnit wu = new WithinUnit(u._2(), times, kDense, catIndex, p);
-      wu.addGram(g.xx, g.xy);
-      g.n += u._2().size();
-      g.units++;
-      if (wu.clusters().size() == 1) {
-        g.unitsWithOneCluster++;
-      }
-      if (!g.timeSplit) {
-        for (Obs o : u._2()) {
-          g.noteTime(o.time(), o.cluster());
-        }
-      }
-      return acc;
-    }, (a, b) -> {
-      for (Map.Entry<String, Gram> e : b.entrySet()) {
-        a.merge(e.getKey(), e.getValue(), Gram::merge);
-      }
-      return a;
-    }, 2);
+    int[] allTimes = grams.values().stream().flatMapToInt(g -> java.util.Arrays.stream(g.times)).distinct().sorted().toArray();
+    boolean nested = sums.units(slim, grams, allTimes);
 
     Map<String, double[]> betas = new HashMap<>();
     Map<String, double[][]> bRows = new HashMap<>();
     Map<String, boolean[]> droppedAll = new HashMap<>();
-    for (Map.Entry<String, Gram> e : grams.entrySet()) {
-      int p = e.getValue().xy.length;
+    for (Map.Entry<String, WithinSums.Gram> e : grams.entrySet()) {
+      int p = e.getValue().p;
       SymmetricSolver s = SymmetricSolver.factor(e.getValue().xx, p, COLLINEAR_TOL);
       betas.put(e.getKey(), s.solve(e.getValue().xy));
       double[][] rows = new double[kInt][];
@@ -236,27 +156,20 @@ public final class FixedEffectsRegression implements Serializable {
       droppedAll.put(e.getKey(), s.dropped());
     }
 
-    // Pass 3: influence contributions summed by cluster, then their outer products per key. When
-    // units are the clusters, a unit's sums are its cluster's: no shuffle.
-    JavaRDD<Tuple2<String, double[]>> perUnit = units.flatMap(u -> {
-      String key = u._1();
-      int[] times = timeLevels.get(key);
-      WithinUnit wu = new WithinUnit(u._2(), times, kDense, catIndex, betas.get(key).length);
-      Map<String, double[]> sums = wu.influenceByCluster(betas.get(key), bRows.get(key));
-      List<Tuple2<String, double[]>> out = new ArrayList<>(sums.size());
-      for (Map.Entry<String, double[]> c : sums.entrySet()) {
-        out.add(new Tuple2<>(unitClusters ? key : key + "\u0000" + c.getKey(), c.getValue()));
-      }
-      return out.iterator();
-    });
-    JavaRDD<Tuple2<String, double[]>> byCluster = unitClusters ? perUnit : perUnit
-        .mapToPair(t -> t)
-        .reduceByKey((a, b) -> {
-          for (int i = 0; i < a.length; i++) {
-            a[i] += b[i];
-          }
-          return a;
-        }).map(t -> new Tuple2<>(keyOf(t._1()), t._2()));
+    // Pass 3: influence contributions summed by cluster, then their outer products per key. Units
+    // nested in clusters: one more aggregation by unit (no shuffle beyond it when units are the
+    // clusters). Otherwise (e.g. clusters by period) each unit's rows are split by cluster.
+    boolean unitClusters = unitIsCluster(d);
+    JavaRDD<Tuple2<String, double[]>> byCluster;
+    if (nested) {
+      JavaRDD<scala.Tuple3<String, Long, double[]>> scores = sums.scores(slim, grams, allTimes, betas, bRows);
+      byCluster = unitClusters ? scores.map(t -> new Tuple2<>(t._1(), t._3())) : scores
+          .mapToPair(t -> new Tuple2<>(new Tuple2<>(t._1(), t._2()), t._3()))
+          .reduceByKey(FixedEffectsRegression::addInPlace)
+          .map(t -> new Tuple2<>(t._1()._1(), t._2()));
+    } else {
+      byCluster = splitByCluster(slim, grams, betas, bRows, kDense, catIndex);
+    }
 
     Map<String, double[]> meats = byCluster.treeAggregate(new HashMap<String, double[]>(), (acc, t) -> {
       double[] m = acc.computeIfAbsent(t._1(), x -> new double[kInt * kInt + 2]);
@@ -283,7 +196,7 @@ public final class FixedEffectsRegression implements Serializable {
 
     Map<String, Fit> fits = new TreeMap<>();
     for (String key : grams.keySet()) {
-      Gram g = grams.get(key);
+      WithinSums.Gram g = grams.get(key);
       double[] m = meats.get(key);
       double[][] v = new double[kInt][kInt];
       for (int i = 0; i < kInt; i++) {
@@ -291,7 +204,7 @@ public final class FixedEffectsRegression implements Serializable {
           v[i][j] = m[i * kInt + j];
         }
       }
-      int offset = timeLevels.get(key).length - 1;
+      int offset = g.offset();
       boolean[] dropped = java.util.Arrays.copyOfRange(droppedAll.get(key), offset, offset + kInt);
       double[] beta = java.util.Arrays.copyOfRange(betas.get(key), offset, offset + kInt);
       for (int i = 0; i < kInt; i++) {
@@ -299,10 +212,38 @@ public final class FixedEffectsRegression implements Serializable {
           beta[i] = Double.NaN;
         }
       }
-      fits.put(key, new Fit(key, beta, dropped, v, g.n, (long) m[kInt * kInt], g.units, timeLevels.get(key).length,
+      fits.put(key, new Fit(key, beta, dropped, v, g.n, (long) m[kInt * kInt], g.units, g.times.length,
           g.unitsWithOneCluster == g.units, !g.timeSplit, m[kInt * kInt + 1]));
     }
     return fits;
+  }
+
+  /**
+   * Pass 3 when some unit's rows lie in several clusters: the rows partitioned by (key, unit) and
+   * sorted, each unit read as a run of rows and its demeaned scores summed per cluster, then summed
+   * across units by a shuffle on (key, cluster).
+   */
+  private static JavaRDD<Tuple2<String, double[]>> splitByCluster(Dataset<Row> slim, Map<String, WithinSums.Gram> grams,
+      Map<String, double[]> betas, Map<String, double[][]> bRows, int kDense, Map<Integer, Integer> catIndex) {
+    Dataset<Row> grouped = slim.repartition(functions.col("k"), functions.col("u"))
+        .sortWithinPartitions(functions.col("k"), functions.col("u"));
+    return grouped.javaRDD().mapPartitions(rows -> new UnitRuns(rows, kDense)).flatMapToPair(u -> {
+      String key = u._1();
+      WithinUnit wu = new WithinUnit(u._2(), grams.get(key).times, kDense, catIndex, betas.get(key).length);
+      Map<String, double[]> sums = wu.influenceByCluster(betas.get(key), bRows.get(key));
+      List<Tuple2<String, double[]>> out = new ArrayList<>(sums.size());
+      for (Map.Entry<String, double[]> c : sums.entrySet()) {
+        out.add(new Tuple2<>(key + "\u0000" + c.getKey(), c.getValue()));
+      }
+      return out.iterator();
+    }).reduceByKey(FixedEffectsRegression::addInPlace).map(t -> new Tuple2<>(keyOf(t._1()), t._2()));
+  }
+
+  private static double[] addInPlace(double[] a, double[] b) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return a;
   }
 
   /** True when observations are clustered by their unit (no cluster column, or the unit column itself). */
@@ -310,20 +251,15 @@ public final class FixedEffectsRegression implements Serializable {
     return d.cluster() == null || d.cluster().equals(d.unit());
   }
 
-  /**
-   * A partition's rows, sorted by (key, unit), read as one (key, observations) pair per unit. When
-   * units are the clusters, the unit's observations share one cluster string.
-   */
+  /** A partition's rows, sorted by (key, unit), read as one (key, observations) pair per unit. */
   private static final class UnitRuns implements java.util.Iterator<Tuple2<String, List<Obs>>> {
     private final java.util.Iterator<Row> rows;
     private final int kDense;
-    private final boolean unitClusters;
     private Row next;
 
-    UnitRuns(java.util.Iterator<Row> rows, int kDense, boolean unitClusters) {
+    UnitRuns(java.util.Iterator<Row> rows, int kDense) {
       this.rows = rows;
       this.kDense = kDense;
-      this.unitClusters = unitClusters;
       this.next = rows.hasNext() ? rows.next() : null;
     }
 
@@ -339,7 +275,6 @@ public final class FixedEffectsRegression implements Serializable {
       }
       String key = next.getString(0);
       Object unit = next.get(1);
-      String unitCluster = unitClusters ? String.valueOf(unit) : null;
       List<Obs> obs = new ArrayList<>();
       while (next != null && key.equals(next.getString(0)) && unit.equals(next.get(1))) {
         Row o = next;
@@ -347,7 +282,7 @@ public final class FixedEffectsRegression implements Serializable {
         for (int i = 0; i < kDense; i++) {
           x[i] = o.getDouble(7 + i);
         }
-        obs.add(new Obs(o.getInt(2), o.getDouble(3), o.getDouble(4), unitClusters ? unitCluster : o.getString(5), x,
+        obs.add(new Obs(o.getInt(2), o.getDouble(3), o.getDouble(4), o.getString(5), x,
             o.isNullAt(6) ? Integer.MIN_VALUE : o.getInt(6)));
         next = rows.hasNext() ? rows.next() : null;
       }
@@ -385,7 +320,8 @@ public final class FixedEffectsRegression implements Serializable {
     for (int i = 0; i < d.dense().size(); i++) {
       complete = complete.and(functions.col("x" + i).isNotNull());
     }
-    return s.filter(complete).select(reorder(d.dense().size()));
+    Column ch = functions.xxhash64(functions.col(unitIsCluster(d) ? "u" : "c"));
+    return s.filter(complete).select(reorder(d.dense().size())).withColumn("ch", ch);
   }
 
   private static Column[] reorder(int kDense) {

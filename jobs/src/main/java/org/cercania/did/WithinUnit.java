@@ -5,11 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One unit's observations in the regression's coordinates, kept sparse: each observation has at
- * most one time dummy, one category dummy and the dense regressors. Demeaning within the unit is
- * never materialised: sums over demeaned values are raw sums minus the unit's rank-one mean term,
- * e.g. sum w (x - m)(x - m)' = sum w x x' - W m m', so a unit costs (nonzeros of its mean)^2, not
- * observations x P^2. Coordinates: time dummies first (levels 1..T-1), then the interest variables
+ * One unit's observations in the regression's coordinates, kept sparse, for clusters that split
+ * units (see {@link FixedEffectsRegression}): each observation has at most one time dummy, one
+ * category dummy and the dense regressors. Demeaning within the unit is never materialised: sums
+ * over demeaned values are raw sums minus the unit's mean term. Coordinates: time dummies first (levels 1..T-1), then the interest variables
  * (dense, then category levels).
  */
 final class WithinUnit {
@@ -74,33 +73,6 @@ final class WithinUnit {
     meanY = sy / sw;
   }
 
-  /** Adds this unit's demeaned X'WX (row-major p x p) and X'Wy. */
-  void addGram(double[] xx, double[] xy) {
-    int p = mean.length;
-    for (int o = 0; o < obs.size(); o++) {
-      double w = obs.get(o).w();
-      double y = obs.get(o).y();
-      int[] ix = idx[o];
-      double[] vx = val[o];
-      for (int a = 0; a < ix.length; a++) {
-        double wv = w * vx[a];
-        xy[ix[a]] += wv * y;
-        int row = ix[a] * p;
-        for (int b = 0; b < ix.length; b++) {
-          xx[row + ix[b]] += wv * vx[b];
-        }
-      }
-    }
-    for (int a : touched) {
-      double wm = sumW * mean[a];
-      xy[a] -= wm * meanY;
-      int row = a * p;
-      for (int b : touched) {
-        xx[row + b] -= wm * mean[b];
-      }
-    }
-  }
-
   /**
    * For each cluster in the unit: the sum over its observations of rows * x~ w e (x~ demeaned
    * regressors, e the residual), with {@code rows} the inverse Gram's rows of the interest
@@ -151,14 +123,5 @@ final class WithinUnit {
     }
     sums.values().iterator().next()[kInt] = ssr;
     return sums;
-  }
-
-  /** The distinct clusters of the unit's observations. */
-  java.util.Set<String> clusters() {
-    java.util.Set<String> c = new java.util.HashSet<>();
-    for (FixedEffectsRegression.Obs o : obs) {
-      c.add(o.cluster());
-    }
-    return c;
   }
 }
