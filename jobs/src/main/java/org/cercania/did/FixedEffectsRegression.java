@@ -133,6 +133,7 @@ public final class FixedEffectsRegression implements Serializable {
     int kInt = d.interestCount();
 
     WithinSums sums = new WithinSums(kDense, d.categoryLevels(), d.category() != null);
+    slim = sums.withLevel(slim);
     Map<String, WithinSums.Gram> grams = sums.cells(slim);
     if (grams.isEmpty()) {
       throw Errors.estimation("regression", "no observations with a non-null " + d.outcome() + ", " + d.time() + " and " + d.unit());

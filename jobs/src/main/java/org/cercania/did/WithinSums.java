@@ -33,7 +33,7 @@ import org.apache.spark.sql.Row;
  * of the influence come from one more groupBy(key, unit) ({@link #scores}).
  *
  * <p>Slim columns (see {@link FixedEffectsRegression}): k, u, t, y, w, c, cat, x0.., and ch, the
- * 64-bit hash of the observation's cluster.
+ * 64-bit hash of the observation's cluster; {@link #withLevel} adds lvl.
  */
 final class WithinSums implements Serializable {
   private final int kDense;
@@ -79,6 +79,11 @@ final class WithinSums implements Serializable {
     }
   }
 
+  /** The slim rows with {@code lvl}, the index of the row's category among the listed levels or -1. */
+  Dataset<Row> withLevel(Dataset<Row> slim) {
+    return slim.withColumn("lvl", categoryLevel());
+  }
+
   /** Pass 0: raw cross-products by (key, time, category); O(keys x T x levels) rows to the driver. */
   Map<String, Gram> cells(Dataset<Row> slim) {
     List<Column> aggs = new ArrayList<>(List.of(count(lit(1)), sum(col("w")), sum(col("w").multiply(col("y"))),
@@ -90,8 +95,7 @@ final class WithinSums implements Serializable {
         aggs.add(sum(col("w").multiply(x(j)).multiply(x(l))));
       }
     }
-    Column catKey = hasCategory ? categoryLevel() : lit(-1);
-    List<Row> rows = slim.groupBy(col("k"), col("t"), catKey.as("lvl"))
+    List<Row> rows = slim.groupBy(col("k"), col("t"), col("lvl"))
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).collectAsList();
     Map<String, TreeSet<Integer>> times = new TreeMap<>();
     for (Row r : rows) {
@@ -280,7 +284,7 @@ final class WithinSums implements Serializable {
       aggs.add(sum(value.multiply(x(j))));
     }
     for (int l = 0; l < levels.size(); l++) {
-      aggs.add(sum(when(categoryLevel().equalTo(l), value).otherwise(0.0)));
+      aggs.add(sum(when(col("lvl").equalTo(l), value).otherwise(0.0)));
     }
     return aggs;
   }
@@ -341,7 +345,7 @@ final class WithinSums implements Serializable {
       for (int l = 0; l < levels.size(); l++) {
         double bl = finite(b[g.offset() + kDense + l]);
         if (bl != 0) {
-          Column is = categoryLevel().equalTo(l);
+          Column is = col("lvl").equalTo(l);
           levelEffect = levelEffect == null ? when(is, bl) : levelEffect.when(is, bl);
         }
       }
@@ -360,6 +364,7 @@ final class WithinSums implements Serializable {
 
   /** Index of the observation's category among the listed levels, or -1 (reference or none). */
   private Column categoryLevel() {
+    // one CASE per row, computed once: the aggregations then compare a small integer
     if (!hasCategory || levels.isEmpty()) {
       return lit(-1);
     }
