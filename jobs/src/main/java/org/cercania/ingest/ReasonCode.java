@@ -26,6 +26,8 @@ public enum ReasonCode {
   UBIGEO_PADDED("fix: a 5-digit UBIGEO (its leading zero lost, e.g. by a spreadsheet) left-padded to 6"),
   POINT_IN_OTHER_DISTRICT("recorded, value kept: the point does not lie in its UBIGEO's polygon; the fixes row's 'fixed' "
       + "is the district it lies in (or the nearest within 5 km, or 'none'); the curated row keeps its given UBIGEO"),
+  UBIGEO_REASSIGNED("fix: a UBIGEO not in the district table replaced by the one district whose polygon covers the "
+      + "row's point (with none or several it stays UBIGEO_UNKNOWN); 'original' is the code as read"),
   GEOMETRY_REPAIRED("fix: an invalid polygon repaired by JTS GeometryFixer into a non-empty Polygon or MultiPolygon");
 
   private final String meaning;
