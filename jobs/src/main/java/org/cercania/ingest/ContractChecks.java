@@ -185,6 +185,12 @@ final class ContractChecks {
       if (c.rule() != null) {
         checks.addAll(ruleChecks(c, v, contract));
       }
+      if (c.min() != null || c.max() != null) {
+        Column below = c.min() == null ? lit(false) : v.lt(c.min());
+        Column above = c.max() == null ? lit(false) : v.gt(c.max());
+        checks.add(new Check(v.isNotNull().and(below.or(above)), ReasonCode.VALUE_OUT_OF_RANGE, c.name(),
+            concat(lit(c.name() + " = "), v.cast("string"), lit(" is outside [" + bound(c.min()) + ", " + bound(c.max()) + "]"))));
+      }
       if (c.after() != null) {
         Column before = col(tmp(c.after()));
         checks.add(new Check(v.isNotNull().and(before.isNotNull()).and(v.lt(before)), ReasonCode.DATE_ORDER, c.name(),
@@ -269,6 +275,11 @@ final class ContractChecks {
         throw org.cercania.errors.Errors.schema(contract.name(), "column '" + f + "' has unknown rule '" + c.rule() + "'");
     }
     return out;
+  }
+
+  /** A contract bound as written (15, not 15.0); an open end as 'any'. */
+  private static String bound(Double b) {
+    return b == null ? "any" : b == Math.rint(b) ? Long.toString(b.longValue()) : b.toString();
   }
 
   private static boolean hasRule(TableSchema contract, String rule) {

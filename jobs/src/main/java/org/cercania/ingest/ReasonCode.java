@@ -20,6 +20,7 @@ public enum ReasonCode {
   YEAR_OUT_OF_RANGE("a year is before 1990 or in the future"),
   NEGATIVE_COUNT("a count is negative"),
   RATE_OUT_OF_RANGE("a rate is outside [0, 1]"),
+  VALUE_OUT_OF_RANGE("a value is outside the range its contract gives (min, max; e.g. survey age 15-49)"),
   WEIGHT_NOT_POSITIVE("a survey weight is zero or negative"),
   VALUE_NOT_ALLOWED("a coded field has a value outside its code list (sex F/M, 0/1 indicators, ICD-10 format)"),
   GEOMETRY_INVALID("a geometry is not a valid polygon or multipolygon in WKT, and JTS GeometryFixer cannot make it one"),

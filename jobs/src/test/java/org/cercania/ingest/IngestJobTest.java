@@ -73,7 +73,7 @@ class IngestJobTest {
         "9 MISSING_REQUIRED pass_rate", "10 YEAR_OUT_OF_RANGE year", "11 TYPE_MISMATCH dropout_rate");
     expect(expected, "survey", "2 WEIGHT_NOT_POSITIVE weight", "3 VALUE_NOT_ALLOWED dv_physical", "4 WEIGHT_NOT_POSITIVE weight",
         "5 MISSING_REQUIRED weight", "6 TYPE_MISMATCH weight", "7 DUPLICATE_ID respondent_id", "8 YEAR_OUT_OF_RANGE year",
-        "9 TYPE_MISMATCH age", "10 UBIGEO_UNKNOWN ubigeo", "11 COORD_OUTSIDE_PERU lon");
+        "9 TYPE_MISMATCH age", "10 UBIGEO_UNKNOWN ubigeo", "11 COORD_OUTSIDE_PERU lon", "13 VALUE_OUT_OF_RANGE age");
     expect(expected, "femicides", "2 MALFORMED_ROW null", "3 TYPE_MISMATCH femicides", "4 YEAR_OUT_OF_RANGE year",
         "5 DUPLICATE_ID ubigeo", "6 UBIGEO_FORMAT ubigeo", "7 NEGATIVE_COUNT femicides", "8 MISSING_REQUIRED economic_crimes",
         "9 UBIGEO_UNKNOWN ubigeo");
@@ -86,7 +86,7 @@ class IngestJobTest {
     // and the curated tables hold the accepted rows.
     Map<String, long[]> counts = Map.of("districts", new long[] {12, 6, 6}, "centers", new long[] {16, 6, 10},
         "population", new long[] {8, 2, 6}, "schools", new long[] {9, 4, 5}, "school_years", new long[] {11, 2, 9},
-        "survey", new long[] {12, 2, 10}, "femicides", new long[] {9, 1, 8}, "hospitalizations", new long[] {11, 2, 9});
+        "survey", new long[] {13, 2, 11}, "femicides", new long[] {9, 1, 8}, "hospitalizations", new long[] {11, 2, 9});
     JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), out.toString()).get("ingest").get("sources");
     for (Map.Entry<String, long[]> c : counts.entrySet()) {
       JsonNode s = sources.get(c.getKey());
@@ -131,6 +131,7 @@ class IngestJobTest {
     assertEquals("respondent_id | key (respondent_id) repeats data row 1", msg.get("survey:7"));
     assertEquals("dv_physical | dv_physical = 2 is not 0 or 1", msg.get("survey:3"));
     assertEquals("year | year 2099 is before 1990 or in the future", msg.get("survey:8"));
+    assertEquals("age | age = 12 is outside [15, 49]", msg.get("survey:13"));
     assertEquals("school_id | key (school_id, year) repeats data row 1", msg.get("school_years:7"));
     assertEquals("attendance_rate | attendance_rate = -0.1 is outside [0, 1]", msg.get("school_years:8"));
     assertEquals("dropout_rate | 'dropout_rate' = '5%' is not a number", msg.get("school_years:11"));
