@@ -42,6 +42,9 @@ final class ShapefileSource {
   private ShapefileSource() {}
 
   static Dataset<Row> read(SparkSession spark, String file, TableSchema contract, Map<String, String> columns, String encoding) {
+    if (!file.toLowerCase(java.util.Locale.ROOT).endsWith(".shp")) {
+      throw Errors.inputUnreadable(file, "a Shapefile is given by its .shp file (its .dbf and .prj beside it)", null);
+    }
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     byte[] shp = bytes(conf, file, true);
     String base = file.substring(0, file.length() - 4);

@@ -164,6 +164,10 @@ class IngestFormatsTest {
       assertEquals(x.getValue(), e.getMessage());
       assertEquals(org.cercania.errors.Errors.EXIT_INPUT, e.exitCode());
     }
+    Path dbf = FORMATS.resolve("districts_utm18s.dbf");
+    CercaniaException notShp = assertThrows(CercaniaException.class, () -> new IngestJob(spark, dir.resolve("o").toString(), "u",
+        1.0).run(Map.of("districts", dbf.toString()), Map.of("districts", new SourceOptions("shapefile", INEI, false, null))));
+    assertEquals("cannot read " + dbf + ": a Shapefile is given by its .shp file (its .dbf and .prj beside it)", notShp.getMessage());
     Map<Path, String> centers = new LinkedHashMap<>();
     centers.put(pipes, "cannot read " + pipes + ": its header line does not split into columns "
         + "('center_id|name|ubigeo|lon|lat|opened_on|closed_on|modality'); the delimiter must be ',', ';' or tab");
