@@ -26,8 +26,12 @@ public final class IngestCommand implements Command {
     Options o = StudyOptions.add(new Options(name(), "[--<source> FILE ...] --out DIR"), null);
     for (String s : IngestJob.ORDER) {
       o.value("--" + s.replace('_', '-'), "FILE", s + " file (default: the study's cercania.inputs." + s + ")");
-      o.value("--" + s.replace('_', '-') + "-format", "FORMAT", "csv, geojson or parquet (default: by extension: .geojson/.json, .parquet, else csv)");
+      o.value("--" + s.replace('_', '-') + "-format", "FORMAT", String.join(", ", org.cercania.ingest.SourceOptions.FORMATS)
+          + " (default: by extension: .geojson/.json, .parquet, .xlsx, .shp, else csv)");
     }
+    o.value("--districts-crs", "CRS", "CRS of the district geometries, e.g. EPSG:32718, reprojected to lon/lat WGS84 "
+        + "(default: the Shapefile's .prj or the GeoParquet metadata, else lon/lat WGS84)");
+    o.value("--encoding", "ENC", "UTF-8 or ISO-8859-1: the encoding of every CSV and .dbf given (default: sniffed per file)");
     return o.value("--run-id", "ID", "run id recorded with rejects (default: UTC time)");
   }
 
@@ -52,7 +56,8 @@ public final class IngestCommand implements Command {
         formats.put(src, f);
       }
     }
-    Pipeline.ingest(s, SparkSessions.get("cercania ingest"), runId(o), files, formats);
+    Map<String, String> crs = o.get("--districts-crs") == null ? Map.of() : Map.of("districts", o.get("--districts-crs"));
+    Pipeline.ingest(s, SparkSessions.get("cercania ingest"), runId(o), files, formats, o.get("--encoding"), crs);
     return 0;
   }
 

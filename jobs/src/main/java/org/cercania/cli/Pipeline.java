@@ -21,16 +21,20 @@ final class Pipeline {
   private Pipeline() {}
 
   static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files) {
-    ingest(s, spark, runId, files, Map.of());
+    ingest(s, spark, runId, files, Map.of(), null, Map.of());
   }
 
-  /** {@code formats}: a source's format given on the command line (--<source>-format), over the study's. */
-  static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files, Map<String, String> formats) {
+  /**
+   * {@code formats}, {@code encoding} and {@code crs}: what the command line gives (--<source>-format,
+   * --encoding for every text source, --<source>-crs), over the study's.
+   */
+  static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files, Map<String, String> formats,
+      String encoding, Map<String, String> crs) {
     if (files.isEmpty()) {
       throw Errors.usage("no input given; pass --<source> FILE or a --study whose cercania.inputs name files");
     }
     new IngestJob(spark, s.string("cercania.out"), runId, s.number("cercania.ingest.max_reject_rate"))
-        .run(files, sourceOptions(s, formats));
+        .run(files, sourceOptions(s, formats, encoding, crs));
   }
 
   /**
@@ -38,7 +42,8 @@ final class Pipeline {
    * extension), columns (contract column = file column), generated_ids, and schedule { counts, seed }
    * for simulated opening dates.
    */
-  static Map<String, SourceOptions> sourceOptions(Settings s, Map<String, String> formats) {
+  static Map<String, SourceOptions> sourceOptions(Settings s, Map<String, String> formats, String encoding,
+      Map<String, String> crs) {
     Map<String, SourceOptions> out = new LinkedHashMap<>();
     for (String src : IngestJob.ORDER) {
       String base = "cercania.ingest.sources." + src;
@@ -46,8 +51,8 @@ final class Pipeline {
       if (format == null && s.has(base + ".format")) {
         format = s.string(base + ".format");
       }
-      if (format != null && !List.of("csv", "geojson", "parquet").contains(format)) {
-        throw Errors.badOptionValue("--" + src.replace('_', '-') + "-format", format, "csv, geojson or parquet");
+      if (format != null && !SourceOptions.FORMATS.contains(format)) {
+        throw Errors.badOptionValue("--" + src.replace('_', '-') + "-format", format, String.join(", ", SourceOptions.FORMATS));
       }
       Map<String, String> columns = new LinkedHashMap<>();
       if (s.has(base + ".columns")) {
@@ -66,7 +71,9 @@ final class Pipeline {
         }
         split = new SourceOptions.PopulationSplit(years, s.number(base + ".split.women_share"));
       }
-      out.put(src, new SourceOptions(format, columns, ids, schedule, split));
+      String enc = encoding != null ? encoding : s.has(base + ".encoding") ? s.string(base + ".encoding") : null;
+      String srcCrs = crs.containsKey(src) ? crs.get(src) : s.has(base + ".crs") ? s.string(base + ".crs") : null;
+      out.put(src, new SourceOptions(format, columns, ids, schedule, split).reading(enc, srcCrs));
     }
     return out;
   }

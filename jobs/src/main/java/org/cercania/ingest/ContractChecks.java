@@ -185,6 +185,12 @@ final class ContractChecks {
       if (c.rule() != null) {
         checks.addAll(ruleChecks(c, v, contract));
       }
+      if (c.min() != null || c.max() != null) {
+        Column below = c.min() == null ? lit(false) : v.lt(c.min());
+        Column above = c.max() == null ? lit(false) : v.gt(c.max());
+        checks.add(new Check(v.isNotNull().and(below.or(above)), ReasonCode.VALUE_OUT_OF_RANGE, c.name(),
+            concat(lit(c.name() + " = "), v.cast("string"), lit(" is outside [" + bound(c.min()) + ", " + bound(c.max()) + "]"))));
+      }
       if (c.after() != null) {
         Column before = col(tmp(c.after()));
         checks.add(new Check(v.isNotNull().and(before.isNotNull()).and(v.lt(before)), ReasonCode.DATE_ORDER, c.name(),
@@ -193,7 +199,7 @@ final class ContractChecks {
     }
     // One flat CASE WHEN: the first failing check names the problem; a line the parser could not split comes first.
     Column problem = when(col(SourceReader.CORRUPT).isNotNull(), struct(lit(ReasonCode.MALFORMED_ROW.name()).as("reason"),
-        lit(null).cast("string").as("field"), when(col(SourceReader.CORRUPT).startsWith(GeoJsonSource.BAD_GEOMETRY),
+        lit(null).cast("string").as("field"), when(col(SourceReader.CORRUPT).startsWith(SourceReader.BAD_GEOMETRY),
             col(SourceReader.CORRUPT)).otherwise(lit("the line does not split into the header's fields")).as("message")));
     for (Check k : checks) {
       problem = problem.when(k.failing(), struct(lit(k.reason().name()).as("reason"), lit(k.field()).as("field"),
@@ -271,33 +277,54 @@ final class ContractChecks {
     return out;
   }
 
+  /** A contract bound as written (15, not 15.0); an open end as 'any'. */
+  private static String bound(Double b) {
+    return b == null ? "any" : b == Math.rint(b) ? Long.toString(b.longValue()) : b.toString();
+  }
+
   private static boolean hasRule(TableSchema contract, String rule) {
     return contract.columns().stream().anyMatch(c -> rule.equals(c.rule()) && c.name().equals(rule));
   }
 
   /**
-   * Records, for rows that passed the checks, a point that does not lie in its own UBIGEO's district
-   * polygon (POINT_IN_OTHER_DISTRICT, with the district it does lie in), reusing the exposure stage's
-   * district assignment (smallest containing polygon; nearest within 5 km for coastline gaps).
+   * Locates, for rows that passed the checks, each point among the district polygons, reusing the
+   * exposure stage's assignment (smallest containing polygon; nearest within 5 km for coastline gaps).
+   * A UBIGEO that is not in the district table is replaced by the district whose polygon covers the
+   * point, when exactly one does (UBIGEO_REASSIGNED: the code is unknown, the location is not; with
+   * none or several it stays unknown and the reference check rejects the row). A known UBIGEO whose
+   * polygon does not hold the point is kept and recorded (POINT_IN_OTHER_DISTRICT, with the district
+   * it does lie in).
    */
   static Dataset<Row> locate(Dataset<Row> d, Dataset<Row> districts) {
     org.cercania.geo.DistrictLocator locator = org.cercania.exposure.DistrictExposure.locator(districts,
         org.cercania.exposure.DistrictExposure.DEFAULT_TOLERANCE_M);
+    org.apache.spark.sql.types.StructType found = DataTypes.createStructType(List.of(
+        DataTypes.createStructField("reason", DataTypes.StringType, false),
+        DataTypes.createStructField("ubigeo", DataTypes.StringType, false)));
     org.apache.spark.sql.expressions.UserDefinedFunction where = org.apache.spark.sql.functions.udf(
-        (org.apache.spark.sql.api.java.UDF3<String, Double, Double, String>) (ubigeo, lon, lat) -> {
+        (org.apache.spark.sql.api.java.UDF3<String, Double, Double, Row>) (ubigeo, lon, lat) -> {
           if (ubigeo == null || lon == null || lat == null) {
             return null;
           }
+          if (locator.geometry(ubigeo) == null) {
+            List<String> covering = locator.containing(lon, lat);
+            return covering.size() == 1 ? org.apache.spark.sql.RowFactory.create(ReasonCode.UBIGEO_REASSIGNED.name(),
+                covering.get(0)) : null;
+          }
           org.cercania.exposure.DistrictExposure.Assignment a = org.cercania.exposure.DistrictExposure.assign(locator, ubigeo, lon, lat);
-          String located = a.locatedUbigeo() == null ? "none" : a.locatedUbigeo();
           boolean other = org.cercania.exposure.DistrictExposure.FLAG_OTHER_DISTRICT.equals(a.flag())
               || org.cercania.exposure.DistrictExposure.FLAG_OUTSIDE.equals(a.flag());
-          return other ? located : null;
-        }, DataTypes.StringType);
+          return other ? org.apache.spark.sql.RowFactory.create(ReasonCode.POINT_IN_OTHER_DISTRICT.name(),
+              a.locatedUbigeo() == null ? "none" : a.locatedUbigeo()) : null;
+        }, found);
     Column located = when(col(PROBLEM).isNull(), where.apply(col(tmp("ubigeo")), col(tmp("lon")), col(tmp("lat"))));
-    return d.withColumn("__located", located).withColumn(FIXES, when(col("__located").isNotNull(),
-        concat(col(FIXES), array(fix("ubigeo", col(tmp("ubigeo")), col("__located"), ReasonCode.POINT_IN_OTHER_DISTRICT))))
-        .otherwise(col(FIXES))).drop("__located");
+    Column fixRow = struct(lit("ubigeo").as("field"), col(tmp("ubigeo")).as("original"), col("__located.ubigeo").as("fixed"),
+        col("__located.reason").as("reason"));
+    return d.withColumn("__located", located)
+        .withColumn(FIXES, when(col("__located").isNotNull(), concat(col(FIXES), array(fixRow))).otherwise(col(FIXES)))
+        .withColumn(tmp("ubigeo"), when(col("__located.reason").equalTo(ReasonCode.UBIGEO_REASSIGNED.name()),
+            col("__located.ubigeo")).otherwise(col(tmp("ubigeo"))))
+        .drop("__located");
   }
 
   private static Dataset<Row> withFixes(Dataset<Row> d, List<Column> fixes) {

@@ -32,7 +32,6 @@ record CsvDialect(String delimiter, String encoding) {
     } catch (IOException e) {
       return DEFAULT; // the CSV reader reports the file's problem, naming it
     }
-    String encoding = "UTF-8";
     int n = head.length;
     if (n == SNIFF_BYTES) {
       // Do not cut a multi-byte character at the sniff boundary.
@@ -41,12 +40,7 @@ record CsvDialect(String delimiter, String encoding) {
       }
       n = Math.max(0, n - 1);
     }
-    try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(head, 0, n));
-    } catch (CharacterCodingException e) {
-      encoding = "ISO-8859-1";
-    }
+    String encoding = sniffEncoding(head, n);
     String text = new String(head, 0, n, encoding.equals("UTF-8") ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     int eol = text.indexOf('\n');
     String header = eol < 0 ? text : text.substring(0, eol);
@@ -60,5 +54,16 @@ record CsvDialect(String delimiter, String encoding) {
       }
     }
     return new CsvDialect(delimiter, encoding);
+  }
+
+  /** UTF-8 when the first {@code n} bytes decode as UTF-8, else ISO-8859-1. */
+  static String sniffEncoding(byte[] bytes, int n) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n));
+      return "UTF-8";
+    } catch (CharacterCodingException e) {
+      return "ISO-8859-1";
+    }
   }
 }

@@ -13,10 +13,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.cercania.errors.Errors;
 import org.cercania.io.TableSchema;
 import org.locationtech.jts.io.WKTWriter;
@@ -30,7 +27,7 @@ import org.locationtech.jts.io.geojson.GeoJsonReader;
  * MALFORMED_ROW; a file that is not a FeatureCollection fails, naming the file.
  */
 final class GeoJsonSource {
-  static final String BAD_GEOMETRY = "the feature's geometry does not parse as GeoJSON: ";
+  static final String BAD_GEOMETRY = SourceReader.BAD_GEOMETRY + "GeoJSON: ";
 
   private GeoJsonSource() {}
 
@@ -47,7 +44,10 @@ final class GeoJsonSource {
     } catch (IOException e) {
       throw Errors.inputUnreadable(file, String.valueOf(e.getMessage()), e);
     }
-    if (root == null || !root.isObject() || !"FeatureCollection".equals(root.path("type").asText())
+    if (root == null || root.isMissingNode()) {
+      throw Errors.inputUnreadable(file, "the file is empty (no GeoJSON in it)", null);
+    }
+    if (!root.isObject() || !"FeatureCollection".equals(root.path("type").asText())
         || !root.path("features").isArray()) {
       throw Errors.inputUnreadable(file, "is not a GeoJSON FeatureCollection (no \"type\": \"FeatureCollection\" with a "
           + "\"features\" array)", null);
@@ -59,22 +59,10 @@ final class GeoJsonSource {
         .findFirst().orElse(null);
     Set<String> properties = new LinkedHashSet<>();
     root.path("features").forEach(f -> f.path("properties").fieldNames().forEachRemaining(properties::add));
-    for (TableSchema.ColumnSpec c : contract.columns()) {
-      String from = columns.getOrDefault(c.name(), c.name());
-      if (!c.nullable() && !c.name().equals(geometryColumn) && !properties.contains(from)) {
-        throw Errors.missingColumn(file, from, properties);
-      }
-    }
-    List<StructField> fields = new ArrayList<>();
-    for (TableSchema.ColumnSpec c : contract.columns()) {
-      fields.add(DataTypes.createStructField(c.name(), DataTypes.StringType, true));
-    }
-    fields.add(DataTypes.createStructField(SourceReader.CORRUPT, DataTypes.StringType, true));
-    fields.add(DataTypes.createStructField(SourceReader.LINE, DataTypes.LongType, false));
-    fields.add(DataTypes.createStructField(SourceReader.RAW, DataTypes.StringType, true));
+    TextFrame.requireColumns(file, contract, columns, geometryColumn == null ? Set.of() : Set.of(geometryColumn), properties);
     GeoJsonReader geometries = new GeoJsonReader();
     WKTWriter wkt = new WKTWriter();
-    List<Row> rows = new ArrayList<>();
+    List<Object[]> rows = new ArrayList<>();
     long line = 0;
     for (JsonNode f : root.path("features")) {
       line++;
@@ -101,8 +89,8 @@ final class GeoJsonSource {
       }
       v[n + 1] = line;
       v[n + 2] = props.toString();
-      rows.add(RowFactory.create(v));
+      rows.add(v);
     }
-    return spark.createDataFrame(rows, DataTypes.createStructType(fields));
+    return TextFrame.of(spark, contract.columnNames(), rows);
   }
 }

@@ -48,6 +48,8 @@ public final class IngestJob {
   private final String out;
   private final String runId;
   private final double maxRejectRate;
+  /** The CRS each source's geometries were reprojected from (recorded in the manifest). */
+  private final Map<String, String> crsBySource = new LinkedHashMap<>();
 
   public IngestJob(SparkSession spark, String out, String runId, double maxRejectRate) {
     this.spark = spark;
@@ -87,18 +89,16 @@ public final class IngestJob {
       TableSchema contract = TableSchema.load(source);
       SourceOptions opt = options.getOrDefault(source, SourceOptions.DEFAULT);
       String format = opt.formatOf(file);
-      if (!List.of("csv", "geojson", "parquet").contains(format)) {
-        throw Errors.badOptionValue("--" + source.replace('_', '-') + "-format", format, "csv, geojson or parquet");
-      }
-      Dataset<Row> text = format.equals("geojson") ? GeoJsonSource.read(spark, file, contract, opt.columns())
-          : format.equals("parquet") ? ParquetSource.read(spark, file, contract, opt.columns(), opt.generated())
-          : SourceReader.read(spark, file, contract, opt.columns(), opt.generated());
+      Dataset<Row> text = read(format, source, file, contract, opt);
       text = generate(text, opt, file);
       Dataset<Row> d = ContractChecks.apply(text, contract);
       d = duplicates(d, contract);
-      if (accepted.containsKey("districts") && contract.columnNames().contains("lon") && contract.columnNames().contains("lat")
-          && hasUbigeoRule(contract)) {
-        d = ContractChecks.locate(d, accepted.get("districts"));
+      if (contract.columnNames().contains("lon") && contract.columnNames().contains("lat") && hasUbigeoRule(contract)) {
+        Dataset<Row> polygons = accepted.containsKey("districts") ? accepted.get("districts")
+            : Tables.curatedIfPresent(spark, out, "districts");
+        if (polygons != null) {
+          d = ContractChecks.locate(d, polygons);
+        }
       }
       if (!source.equals("districts") && hasUbigeoRule(contract)) {
         if (knownUbigeo == null) {
@@ -176,6 +176,9 @@ public final class IngestJob {
       s.put("rows_accepted", written.get(r.source()));
       s.put("rows_rejected", r.rejected());
       s.put("rows_fixed", r.fixed());
+      if (crsBySource.containsKey(r.source())) {
+        s.put("reprojected_from", crsBySource.get(r.source()));
+      }
       ObjectNode br = s.putObject("rejected_by_reason");
       r.byReason().forEach(br::put);
       progress.step("wrote curated/" + r.source(), written.get(r.source()));
@@ -221,6 +224,34 @@ public final class IngestJob {
     } finally {
       pool.shutdown();
     }
+  }
+
+  /** The file as text columns named as the contract's, one reader per format; geometries reprojected to lon/lat. */
+  private Dataset<Row> read(String format, String source, String file, TableSchema contract, SourceOptions opt) {
+    Dataset<Row> text;
+    String crs = opt.crs();
+    switch (format) {
+      case "csv" -> text = SourceReader.read(spark, file, contract, opt.columns(), opt.generated(), opt.encoding());
+      case "geojson" -> text = GeoJsonSource.read(spark, file, contract, opt.columns());
+      case "parquet" -> {
+        text = ParquetSource.read(spark, file, contract, opt.columns(), opt.generated());
+        crs = crs != null ? crs : ParquetSource.geoParquetCrs(spark, file);
+      }
+      case "xlsx" -> text = XlsxSource.read(spark, file, contract, opt.columns(), opt.generated());
+      case "shapefile" -> {
+        text = ShapefileSource.read(spark, file, contract, opt.columns(), opt.encoding());
+        crs = crs != null ? crs : ShapefileSource.prjCrs(spark, file);
+      }
+      default -> throw Errors.badOptionValue("--" + source.replace('_', '-') + "-format", format,
+          String.join(", ", SourceOptions.FORMATS));
+    }
+    String geometry = contract.columns().stream().filter(c -> "wkt_polygon".equals(c.rule())).map(TableSchema.ColumnSpec::name)
+        .findFirst().orElse(null);
+    if (crs != null && geometry != null) {
+      text = Reprojection.apply(text, geometry, crs, file);
+      crsBySource.put(source, org.cercania.geo.Crs.name(crs));
+    }
+    return text;
   }
 
   /** Fills the columns the source's options generate (center ids, simulated opening dates). */

@@ -18,6 +18,9 @@ import org.cercania.io.TableSchema;
 /**
  * Reads a Parquet source in the same text shape as {@link SourceReader}: every column as text (so
  * the contract checks are the same as for CSV), the row's position in the file as its row number.
+ * A geometry column stored as WKB (binary, as GeoParquet does) is read with JTS into WKT; GeoParquet's
+ * primary geometry column stands for the contract's geometry column when the file has none of that
+ * name, and its CRS (the "geo" footer metadata) is what ingest reprojects from.
  * A file whose footer cannot be read (truncated, not Parquet) fails, naming the file.
  */
 final class ParquetSource {
@@ -32,17 +35,21 @@ final class ParquetSource {
       throw Errors.inputUnreadable(file, "is not a readable Parquet file (truncated or corrupt)", e);
     }
     List<String> present = List.of(raw.columns());
-    for (TableSchema.ColumnSpec c : contract.columns()) {
-      String from = columns.getOrDefault(c.name(), c.name());
-      if (!c.nullable() && !generated.contains(c.name()) && !present.contains(from)) {
-        throw Errors.missingColumn(file, from, present);
-      }
+    com.fasterxml.jackson.databind.JsonNode geo = geoMetadata(spark, file);
+    String geometry = contract.columns().stream().filter(c -> "wkt_polygon".equals(c.rule())).map(TableSchema.ColumnSpec::name)
+        .findFirst().orElse(null);
+    if (geo != null && geometry != null && !columns.containsKey(geometry) && !present.contains(geometry)) {
+      Map<String, String> withGeometry = new java.util.HashMap<>(columns);
+      withGeometry.put(geometry, geo.path("primary_column").asText());
+      columns = withGeometry;
     }
+    TextFrame.requireColumns(file, contract, columns, generated, present);
     List<StructField> fields = new ArrayList<>();
     List<Column> text = new ArrayList<>();
     for (String c : present) {
       fields.add(DataTypes.createStructField(c, DataTypes.StringType, true));
-      text.add(raw.col(c).cast("string").as(c));
+      // WKB stays binary here and becomes WKT row by row below.
+      text.add(raw.schema().apply(c).dataType().equals(DataTypes.BinaryType) ? raw.col(c) : raw.col(c).cast("string").as(c));
     }
     fields.add(DataTypes.createStructField(SourceReader.CORRUPT, DataTypes.StringType, true));
     fields.add(DataTypes.createStructField(SourceReader.LINE, DataTypes.LongType, false));
@@ -54,7 +61,16 @@ final class ParquetSource {
         Object[] v = new Object[n + 3];
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < n; i++) {
-          v[i] = t._1().isNullAt(i) ? null : t._1().getString(i);
+          Object x = t._1().get(i);
+          if (x instanceof byte[] wkb) {
+            try {
+              x = new org.locationtech.jts.io.WKTWriter().write(new org.locationtech.jts.io.WKBReader().read(wkb));
+            } catch (org.locationtech.jts.io.ParseException | RuntimeException e) {
+              v[n] = SourceReader.BAD_GEOMETRY + "WKB: " + e.getMessage();
+              x = null;
+            }
+          }
+          v[i] = x == null ? null : x.toString();
           line.append(i > 0 ? "," : "").append(v[i] == null ? "" : v[i]);
         }
         v[n + 1] = t._2() + 1;
@@ -64,15 +80,57 @@ final class ParquetSource {
     } catch (Exception e) {
       throw Errors.inputUnreadable(file, "is not a readable Parquet file (truncated or corrupt)", e);
     }
-    Dataset<Row> result = spark.createDataFrame(numbered, DataTypes.createStructType(fields));
-    for (TableSchema.ColumnSpec c : contract.columns()) {
-      String from = columns.getOrDefault(c.name(), c.name());
-      if (generated.contains(c.name()) || !present.contains(from)) {
-        result = result.withColumn(c.name(), org.apache.spark.sql.functions.lit(null).cast("string"));
-      } else if (!from.equals(c.name())) {
-        result = result.withColumn(c.name(), org.apache.spark.sql.functions.col(from));
-      }
+    Map<String, String> mapped = columns;
+    return TextFrame.contractColumns(spark.createDataFrame(numbered, DataTypes.createStructType(fields)), contract, mapped,
+        generated, present);
+  }
+
+  /**
+   * The CRS of a GeoParquet file's primary geometry column as {@code EPSG:<code>}, or null when the
+   * file is not GeoParquet or its CRS is lon/lat WGS84 (absent, OGC:CRS84 or EPSG:4326). A CRS
+   * without an EPSG id fails, asking for {@code --districts-crs}.
+   */
+  static String geoParquetCrs(SparkSession spark, String file) {
+    com.fasterxml.jackson.databind.JsonNode geo = geoMetadata(spark, file);
+    if (geo == null) {
+      return null;
     }
-    return result;
+    com.fasterxml.jackson.databind.JsonNode crs = geo.path("columns").path(geo.path("primary_column").asText()).path("crs");
+    if (crs.isMissingNode() || crs.isNull()) {
+      return null;
+    }
+    String authority = crs.path("id").path("authority").asText("");
+    String code = crs.path("id").path("code").asText("");
+    if (authority.equals("OGC") && code.equals("CRS84") || authority.equals("EPSG") && code.equals("4326")) {
+      return null;
+    }
+    if (!authority.equals("EPSG") || code.isEmpty()) {
+      throw Errors.inputUnreadable(file, "its GeoParquet CRS has no EPSG id (" + crs.path("name").asText("unnamed")
+          + "); give it with --districts-crs EPSG:<code>", null);
+    }
+    return "EPSG:" + code;
+  }
+
+  /** The GeoParquet "geo" footer metadata of the file (or of the first part file of a folder), or null. */
+  private static com.fasterxml.jackson.databind.JsonNode geoMetadata(SparkSession spark, String file) {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file);
+      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf);
+      if (fs.getFileStatus(p).isDirectory()) {
+        p = java.util.Arrays.stream(fs.listStatus(p)).map(org.apache.hadoop.fs.FileStatus::getPath)
+            .filter(x -> x.getName().endsWith(".parquet")).sorted().findFirst().orElse(null);
+        if (p == null) {
+          return null;
+        }
+      }
+      try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(p, conf))) {
+        String geo = r.getFooter().getFileMetaData().getKeyValueMetaData().get("geo");
+        return geo == null ? null : new com.fasterxml.jackson.databind.ObjectMapper().readTree(geo);
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      throw Errors.inputUnreadable(file, "is not a readable Parquet file (truncated or corrupt)", e);
+    }
   }
 }

@@ -28,21 +28,24 @@ final class SourceReader {
   static final String CORRUPT = "__corrupt";
   /** The raw record, for readers that build it themselves (GeoJSON, Parquet); CSV rebuilds it for rejects only. */
   static final String RAW = "__raw";
+  /** A reader's complaint about one row's geometry starts so; the contract checks report it as the row's message. */
+  static final String BAD_GEOMETRY = "the feature's geometry does not parse as ";
 
   private SourceReader() {}
 
   static Dataset<Row> read(SparkSession spark, String file, TableSchema contract) {
-    return read(spark, file, contract, java.util.Map.of(), java.util.Set.of());
+    return read(spark, file, contract, java.util.Map.of(), java.util.Set.of(), null);
   }
 
   /**
    * As {@link #read(SparkSession, String, TableSchema)}, with contract columns taken from the file's
    * columns named in {@code columns} (contract name to file name), and {@code generated} columns
-   * neither required nor read (ingest fills them).
+   * neither required nor read (ingest fills them); {@code encoding} (null = sniffed) overrides the sniffed encoding.
    */
   static Dataset<Row> read(SparkSession spark, String file, TableSchema contract, java.util.Map<String, String> columns,
-      java.util.Set<String> generated) {
-    CsvDialect dialect = CsvDialect.sniff(spark.sparkContext().hadoopConfiguration(), file);
+      java.util.Set<String> generated, String encoding) {
+    CsvDialect sniffed = CsvDialect.sniff(spark.sparkContext().hadoopConfiguration(), file);
+    CsvDialect dialect = encoding == null ? sniffed : new CsvDialect(sniffed.delimiter(), encoding);
     Dataset<Row> header;
     try {
       header = spark.read().option("header", "true").option("sep", dialect.delimiter()).option("encoding", dialect.encoding())
@@ -54,12 +57,11 @@ final class SourceReader {
     if (present.isEmpty() || (present.size() == 1 && present.get(0).isBlank())) {
       throw Errors.inputUnreadable(file, "the file is empty (no header line)", null);
     }
-    for (TableSchema.ColumnSpec c : contract.columns()) {
-      String from = columns.getOrDefault(c.name(), c.name());
-      if (!c.nullable() && !generated.contains(c.name()) && !present.contains(from)) {
-        throw Errors.missingColumn(file, from, present);
-      }
+    if (present.size() == 1 && contract.columns().stream().filter(c -> !c.nullable() && !generated.contains(c.name())).count() > 1) {
+      throw Errors.inputUnreadable(file, "its header line does not split into columns ('" + present.get(0) + "'); the delimiter "
+          + "must be ',', ';' or tab", null);
     }
+    TextFrame.requireColumns(file, contract, columns, generated, present);
     // Every header column as text, plus the parser's record of lines it could not split.
     List<StructField> fields = new ArrayList<>();
     for (String c : present) {
@@ -90,15 +92,9 @@ final class SourceReader {
       }
       offset = o == null ? lit(0L) : o;
     }
-    Dataset<Row> result = ided.withColumn(LINE, offset.plus(index).plus(1L)).drop("__pid", "__mid");
-    // Optional contract columns the file lacks are added empty (they are nullable by contract).
+    Dataset<Row> result = TextFrame.contractColumns(ided.withColumn(LINE, offset.plus(index).plus(1L)).drop("__pid", "__mid"),
+        contract, columns, generated, present);
     for (TableSchema.ColumnSpec c : contract.columns()) {
-      String from = columns.getOrDefault(c.name(), c.name());
-      if (generated.contains(c.name()) || !present.contains(from)) {
-        result = result.withColumn(c.name(), org.apache.spark.sql.functions.lit(null).cast("string"));
-      } else if (!from.equals(c.name())) {
-        result = result.withColumn(c.name(), org.apache.spark.sql.functions.col(from));
-      }
       if (dialect.decimalComma() && c.type().equals("double")) {
         result = result.withColumn(c.name(), org.apache.spark.sql.functions.regexp_replace(
             org.apache.spark.sql.functions.col(c.name()), ",", "."));

@@ -30,9 +30,9 @@ import org.cercania.errors.Errors;
 public final class TableSchema implements Serializable {
   private static final Map<String, TableSchema> CACHE = new ConcurrentHashMap<>();
 
-  /** One column of a contract. */
+  /** One column of a contract; {@code min} and {@code max} (null when not given) bound a numeric column's values. */
   public record ColumnSpec(String name, String type, boolean nullable, String description, String rule, String after,
-      String references) implements Serializable {
+      String references, Double min, Double max) implements Serializable {
     public DataType sparkType() {
       return sparkType(type);
     }
@@ -94,7 +94,9 @@ public final class TableSchema implements Serializable {
             col.hasPath("description") ? col.getString("description") : "",
             col.hasPath("rule") ? col.getString("rule") : null,
             col.hasPath("after") ? col.getString("after") : null,
-            col.hasPath("references") ? col.getString("references") : null));
+            col.hasPath("references") ? col.getString("references") : null,
+            col.hasPath("min") ? col.getDouble("min") : null,
+            col.hasPath("max") ? col.getDouble("max") : null));
       }
       if (!c.getString("name").equals(name)) {
         throw Errors.schema(name, resource + " declares name '" + c.getString("name") + "'");

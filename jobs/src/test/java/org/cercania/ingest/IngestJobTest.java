@@ -54,37 +54,39 @@ class IngestJobTest {
     Path out = ingested(spark);
     Map<String, String> got = new TreeMap<>();
     for (Row r : spark.read().format("delta").load(out + "/rejects").collectAsList()) {
-      got.put(r.getAs("source") + ":" + r.getAs("line"), r.getAs("reason"));
+      got.put(r.getAs("source") + ":" + r.getAs("line"), r.getAs("reason") + " " + r.getAs("field"));
       assertEquals("run-1", r.getAs("run_id"));
     }
-    Map<String, String> expected = new TreeMap<>(Map.ofEntries(
-        Map.entry("districts:10", "UBIGEO_FORMAT"), Map.entry("districts:11", "GEOMETRY_INVALID"),
-        Map.entry("districts:6", "DUPLICATE_ID"), Map.entry("districts:7", "GEOMETRY_INVALID"),
-        Map.entry("districts:8", "GEOMETRY_INVALID"), Map.entry("districts:9", "MISSING_REQUIRED"),
-        Map.entry("centers:13", "LATLON_SWAPPED"), Map.entry("centers:3", "COORD_OUTSIDE_PERU"),
-        Map.entry("centers:4", "DATE_ORDER"), Map.entry("centers:5", "DATE_FUTURE"), Map.entry("centers:6", "UBIGEO_UNKNOWN"),
-        Map.entry("centers:7", "MISSING_REQUIRED"), Map.entry("centers:8", "TYPE_MISMATCH"), Map.entry("centers:9", "DUPLICATE_ID"),
-        Map.entry("centers:10", "TYPE_MISMATCH"),
-        Map.entry("population:2", "NEGATIVE_COUNT"), Map.entry("population:3", "TYPE_MISMATCH"),
-        Map.entry("population:4", "YEAR_OUT_OF_RANGE"), Map.entry("population:5", "DUPLICATE_ID"),
-        Map.entry("population:7", "MISSING_REQUIRED"),
-        Map.entry("schools:2", "TYPE_MISMATCH"), Map.entry("schools:3", "UBIGEO_UNKNOWN"),
-        Map.entry("schools:4", "COORD_OUTSIDE_PERU"),
-        Map.entry("school_years:2", "RATE_OUT_OF_RANGE"), Map.entry("school_years:3", "NEGATIVE_COUNT"),
-        Map.entry("school_years:4", "TYPE_MISMATCH"), Map.entry("school_years:5", "REFERENCE_UNKNOWN"),
-        Map.entry("survey:2", "WEIGHT_NOT_POSITIVE"), Map.entry("survey:3", "VALUE_NOT_ALLOWED"),
-        Map.entry("survey:4", "WEIGHT_NOT_POSITIVE"),
-        Map.entry("femicides:2", "MALFORMED_ROW"), Map.entry("femicides:3", "TYPE_MISMATCH"),
-        Map.entry("femicides:4", "YEAR_OUT_OF_RANGE"), Map.entry("femicides:5", "DUPLICATE_ID"),
-        Map.entry("femicides:6", "UBIGEO_FORMAT"),
-        Map.entry("hospitalizations:2", "VALUE_NOT_ALLOWED"), Map.entry("hospitalizations:3", "VALUE_NOT_ALLOWED"),
-        Map.entry("hospitalizations:4", "NEGATIVE_COUNT")));
+    // source:data row -> reason code and field; each row is one defect of the corpus README's table.
+    Map<String, String> expected = new TreeMap<>();
+    expect(expected, "districts", "6 DUPLICATE_ID ubigeo", "7 GEOMETRY_INVALID geometry_wkt", "8 GEOMETRY_INVALID geometry_wkt",
+        "9 MISSING_REQUIRED geometry_wkt", "10 UBIGEO_FORMAT ubigeo", "11 GEOMETRY_INVALID geometry_wkt");
+    expect(expected, "centers", "3 COORD_OUTSIDE_PERU lon", "4 DATE_ORDER closed_on", "5 DATE_FUTURE opened_on",
+        "6 UBIGEO_UNKNOWN ubigeo", "7 MISSING_REQUIRED opened_on", "8 TYPE_MISMATCH opened_on", "9 DUPLICATE_ID center_id",
+        "10 TYPE_MISMATCH lon", "13 LATLON_SWAPPED lon", "15 UBIGEO_UNKNOWN ubigeo");
+    expect(expected, "population", "2 NEGATIVE_COUNT women", "3 TYPE_MISMATCH women", "4 YEAR_OUT_OF_RANGE year",
+        "5 DUPLICATE_ID ubigeo", "7 MISSING_REQUIRED women", "8 UBIGEO_UNKNOWN ubigeo");
+    expect(expected, "schools", "2 TYPE_MISMATCH rural", "3 UBIGEO_UNKNOWN ubigeo", "4 COORD_OUTSIDE_PERU lat",
+        "5 DUPLICATE_ID school_id", "6 MISSING_REQUIRED ubigeo");
+    expect(expected, "school_years", "2 RATE_OUT_OF_RANGE attendance_rate", "3 NEGATIVE_COUNT enrolled", "4 TYPE_MISMATCH enrolled",
+        "5 REFERENCE_UNKNOWN school_id", "7 DUPLICATE_ID school_id", "8 RATE_OUT_OF_RANGE attendance_rate",
+        "9 MISSING_REQUIRED pass_rate", "10 YEAR_OUT_OF_RANGE year", "11 TYPE_MISMATCH dropout_rate");
+    expect(expected, "survey", "2 WEIGHT_NOT_POSITIVE weight", "3 VALUE_NOT_ALLOWED dv_physical", "4 WEIGHT_NOT_POSITIVE weight",
+        "5 MISSING_REQUIRED weight", "6 TYPE_MISMATCH weight", "7 DUPLICATE_ID respondent_id", "8 YEAR_OUT_OF_RANGE year",
+        "9 TYPE_MISMATCH age", "10 UBIGEO_UNKNOWN ubigeo", "11 COORD_OUTSIDE_PERU lon", "13 VALUE_OUT_OF_RANGE age");
+    expect(expected, "femicides", "2 MALFORMED_ROW null", "3 TYPE_MISMATCH femicides", "4 YEAR_OUT_OF_RANGE year",
+        "5 DUPLICATE_ID ubigeo", "6 UBIGEO_FORMAT ubigeo", "7 NEGATIVE_COUNT femicides", "8 MISSING_REQUIRED economic_crimes",
+        "9 UBIGEO_UNKNOWN ubigeo");
+    expect(expected, "hospitalizations", "2 VALUE_NOT_ALLOWED sex", "3 VALUE_NOT_ALLOWED icd10", "4 NEGATIVE_COUNT cases",
+        "6 UBIGEO_UNKNOWN ubigeo", "7 YEAR_OUT_OF_RANGE year", "8 DUPLICATE_ID ubigeo", "9 MISSING_REQUIRED icd10",
+        "10 TYPE_MISMATCH cases", "11 UBIGEO_FORMAT ubigeo");
     assertEquals(expected, got);
 
-    // Reconciliation in the manifest: read = accepted + rejected, and the curated tables hold the accepted rows.
-    Map<String, long[]> counts = Map.of("districts", new long[] {11, 5, 6}, "centers", new long[] {13, 4, 9},
-        "population", new long[] {7, 2, 5}, "schools", new long[] {4, 1, 3}, "school_years", new long[] {6, 2, 4},
-        "survey", new long[] {4, 1, 3}, "femicides", new long[] {6, 1, 5}, "hospitalizations", new long[] {5, 2, 3});
+    // Reconciliation in the manifest: read = accepted + rejected (counted by hand from the corpus files),
+    // and the curated tables hold the accepted rows.
+    Map<String, long[]> counts = Map.of("districts", new long[] {12, 6, 6}, "centers", new long[] {16, 6, 10},
+        "population", new long[] {8, 2, 6}, "schools", new long[] {9, 4, 5}, "school_years", new long[] {11, 2, 9},
+        "survey", new long[] {13, 2, 11}, "femicides", new long[] {9, 1, 8}, "hospitalizations", new long[] {11, 2, 9});
     JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), out.toString()).get("ingest").get("sources");
     for (Map.Entry<String, long[]> c : counts.entrySet()) {
       JsonNode s = sources.get(c.getKey());
@@ -92,6 +94,13 @@ class IngestJobTest {
       assertEquals(c.getValue()[1], s.get("rows_accepted").asLong(), c.getKey());
       assertEquals(c.getValue()[2], s.get("rows_rejected").asLong(), c.getKey());
       assertEquals(c.getValue()[1], spark.read().format("delta").load(out + "/curated/" + c.getKey()).count(), c.getKey());
+    }
+  }
+
+  private static void expect(Map<String, String> expected, String source, String... lineReasonField) {
+    for (String e : lineReasonField) {
+      int sp = e.indexOf(' ');
+      expected.put(source + ":" + e.substring(0, sp), e.substring(sp + 1));
     }
   }
 
@@ -117,6 +126,20 @@ class IngestJobTest {
     assertEquals("geometry_wkt | geometry is not a valid polygon and GeometryFixer cannot repair it into one",
         msg.get("districts:11"));
     assertEquals("ubigeo | UBIGEO '1501' is not 6 digits", msg.get("districts:10"));
+    assertEquals("weight | required field 'weight' is empty", msg.get("survey:5"));
+    assertEquals("weight | 'weight' = 'heavy' is not a number", msg.get("survey:6"));
+    assertEquals("respondent_id | key (respondent_id) repeats data row 1", msg.get("survey:7"));
+    assertEquals("dv_physical | dv_physical = 2 is not 0 or 1", msg.get("survey:3"));
+    assertEquals("year | year 2099 is before 1990 or in the future", msg.get("survey:8"));
+    assertEquals("age | age = 12 is outside [15, 49]", msg.get("survey:13"));
+    assertEquals("school_id | key (school_id, year) repeats data row 1", msg.get("school_years:7"));
+    assertEquals("attendance_rate | attendance_rate = -0.1 is outside [0, 1]", msg.get("school_years:8"));
+    assertEquals("dropout_rate | 'dropout_rate' = '5%' is not a number", msg.get("school_years:11"));
+    assertEquals("icd10 | ICD-10 code '32F' is not of the form A00 or A00.0", msg.get("hospitalizations:3"));
+    assertEquals("cases | cases = -1 is negative", msg.get("hospitalizations:4"));
+    assertEquals("ubigeo | ubigeo '999999' is not in the district table", msg.get("hospitalizations:6"));
+    assertEquals("ubigeo | key (ubigeo, year, sex, icd10) repeats data row 1", msg.get("hospitalizations:8"));
+    assertEquals("ubigeo | UBIGEO '15-0101' is not 6 digits", msg.get("hospitalizations:11"));
   }
 
   @Test
@@ -134,11 +157,19 @@ class IngestJobTest {
         got.put(key, r.getAs("field") + " | " + r.getAs("original") + " -> " + r.getAs("fixed") + " | " + r.getAs("reason"));
       }
     }
-    assertEquals(new TreeMap<>(Map.of("districts:4", "ubigeo | 15010 -> 015010 | UBIGEO_PADDED",
-        "districts:5", "geometry_wkt | GEOMETRY_REPAIRED",
-        "centers:2", "lon,lat | -12.05,-77.03 -> -77.03,-12.05 | LATLON_SWAPPED",
-        "centers:12", "ubigeo | 80101 -> 080101 | UBIGEO_PADDED",
-        "population:6", "ubigeo | 15010 -> 015010 | UBIGEO_PADDED")), got);
+    Map<String, String> expected = new TreeMap<>();
+    expected.put("districts:4", "ubigeo | 15010 -> 015010 | UBIGEO_PADDED");
+    expected.put("districts:5", "geometry_wkt | GEOMETRY_REPAIRED");
+    expected.put("centers:2", "lon,lat | -12.05,-77.03 -> -77.03,-12.05 | LATLON_SWAPPED");
+    expected.put("centers:12", "ubigeo | 80101 -> 080101 | UBIGEO_PADDED");
+    expected.put("centers:14", "ubigeo | 150199 -> 150101 | UBIGEO_REASSIGNED");
+    expected.put("centers:16", "ubigeo | 150102 -> 150101 | POINT_IN_OTHER_DISTRICT");
+    expected.put("population:6", "ubigeo | 15010 -> 015010 | UBIGEO_PADDED");
+    expected.put("schools:7", "lon,lat | -12.04,-77.03 -> -77.03,-12.04 | LATLON_SWAPPED");
+    expected.put("schools:8", "ubigeo | 80101 -> 080101 | UBIGEO_PADDED");
+    expected.put("schools:9", "ubigeo | 150199 -> 150101 | UBIGEO_REASSIGNED");
+    expected.put("survey:12", "lon,lat | -12.04,-77.03 -> -77.03,-12.04 | LATLON_SWAPPED");
+    assertEquals(expected, got);
     // The bowtie's two triangles, each half of a 0.1 x 0.05 rectangle... worked by hand: 2 x (0.1 x 0.05 / 2) = 0.005.
     org.locationtech.jts.geom.Geometry repaired = new org.locationtech.jts.io.WKTReader().read((String) bowtie.getAs("fixed"));
     assertEquals("MultiPolygon", repaired.getGeometryType());
@@ -155,9 +186,15 @@ class IngestJobTest {
 
     JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), out.toString()).get("ingest").get("sources");
     assertEquals(2, sources.get("districts").get("rows_fixed").asLong());
-    assertEquals(2, sources.get("centers").get("rows_fixed").asLong());
+    assertEquals(4, sources.get("centers").get("rows_fixed").asLong());
+    // Reassigned: the curated row carries the district its point lies in; kept: the given code stays.
+    assertEquals(1, spark.read().format("delta").load(out + "/curated/centers").filter("center_id = 'C13' AND ubigeo = '150101'")
+        .count());
+    assertEquals(1, spark.read().format("delta").load(out + "/curated/centers").filter("center_id = 'C15' AND ubigeo = '150102'")
+        .count());
     assertEquals(1, sources.get("population").get("rows_fixed").asLong());
-    assertEquals(0, sources.get("schools").get("rows_fixed").asLong());
+    assertEquals(3, sources.get("schools").get("rows_fixed").asLong());
+    assertEquals(1, sources.get("survey").get("rows_fixed").asLong());
   }
 
   @Test
@@ -178,17 +215,37 @@ class IngestJobTest {
     new IngestJob(spark, out.toString(), "peru", 1.0).run(files, options).forEach(x -> r.put(x.source(), x));
     assertEquals(1834, r.get("districts").accepted());
     assertEquals(0, r.get("districts").rejected());
-    // Counted independently (shapely over the same files): 4 directory UBIGEOs are not among the 2007 districts,
-    // and 53 points are not covered by their own UBIGEO's polygon (those 4 included, 2 of them in no polygon).
-    assertEquals(436, r.get("centers").read());
-    assertEquals(Map.of("UBIGEO_UNKNOWN", 4L), r.get("centers").byReason());
-    long located = spark.read().format("delta").load(out + "/fixes")
-        .filter("source = 'centers' AND reason = 'POINT_IN_OTHER_DISTRICT'").count();
-    assertEquals(53, located + 4);
+    // Every center accepted: the 4 whose UBIGEO is not among the 2007 codes are reassigned to the one polygon
+    // their point lies in; the others outside their own polygon are recorded with the district they lie in.
+    assertEquals(List.of(436L, 436L, 0L), List.of(r.get("centers").read(), r.get("centers").accepted(), r.get("centers").rejected()));
+    Map<Long, String> reassigned = new TreeMap<>();
+    Map<Long, String> other = new TreeMap<>();
+    for (Row f : spark.read().format("delta").load(out + "/fixes").filter("source = 'centers'").collectAsList()) {
+      String fix = f.getAs("original") + " -> " + f.getAs("fixed");
+      switch ((String) f.getAs("reason")) {
+        case "UBIGEO_REASSIGNED" -> reassigned.put(f.getAs("line"), fix);
+        case "POINT_IN_OTHER_DISTRICT" -> other.put(f.getAs("line"), fix);
+        default -> throw new AssertionError("unexpected centers fix " + f);
+      }
+    }
+    BruteForceDistricts brute = BruteForceDistricts.of(spark, peru);
+    assertEquals(brute.reassignable(), reassigned);
+    assertEquals(brute.outsideOwnPolygon(), other.keySet());
+    // Where the point lies in exactly one polygon, that is the district recorded.
+    brute.coveredByOne().forEach((line, ubigeo) -> {
+      if (other.containsKey(line)) {
+        assertTrue(other.get(line).endsWith(" -> " + ubigeo), line + ": " + other.get(line) + ", brute force " + ubigeo);
+      }
+    });
+    // shapely over the same files (GeoSeries.covers) counted 53 directory points outside their own UBIGEO's polygon,
+    // 4 of them with a UBIGEO unknown in 2007 (rows 112, 333, 367, 433), each covered by exactly one polygon.
+    assertEquals(53, reassigned.size() + other.size());
+    assertEquals(List.of(112L, 333L, 367L, 433L), List.copyOf(reassigned.keySet()));
     // The simulated schedule follows the known cumulative counts; police-station centers from 2017 on.
     org.apache.spark.sql.Dataset<Row> c = spark.read().format("delta").load(out + "/curated/centers");
     assertEquals(0, c.filter("modality = 'Comisaría' AND year(opened_on) < 2017").count());
-    assertEquals(432, c.select("center_id").distinct().count());
+    assertEquals(436, c.select("center_id").distinct().count());
+    assertEquals(0, c.filter("ubigeo IN ('070107', '160801', '200115', '250305')").count());
     // Population: 1,890 districts x 2 years; counted independently: 17 empty totals, 100 rows of UBIGEOs not in 2007 limits.
     assertEquals(3780, r.get("population").read());
     assertEquals(Map.of("MISSING_REQUIRED", 17L, "UBIGEO_UNKNOWN", 100L), r.get("population").byReason());
@@ -259,8 +316,8 @@ class IngestJobTest {
     }
     CercaniaException x = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.resolve("o").toString(), "u", 1.0)
         .run(Map.of("districts", BAD.resolve("districts.csv").toString()), Map.of("districts",
-            new SourceOptions("xlsx", Map.of(), false, null))));
-    assertEquals("option --districts-format has value 'xlsx', expected csv, geojson or parquet", x.getMessage());
+            new SourceOptions("xls", Map.of(), false, null))));
+    assertEquals("option --districts-format has value 'xls', expected csv, geojson, parquet, xlsx, shapefile", x.getMessage());
     assertFalse(Files.exists(out.resolve("o")));
   }
 
@@ -278,7 +335,7 @@ class IngestJobTest {
     before.remove("centers:3");
     assertEquals(before, after);
     assertEquals(1, spark.read().format("delta").load(out + "/curated/centers").filter("center_id = 'C3' AND lon = -77.0").count());
-    assertEquals(5, spark.read().format("delta").load(out + "/curated/centers").count());
+    assertEquals(7, spark.read().format("delta").load(out + "/curated/centers").count());
   }
 
   private static Map<String, String> rejectReasons(SparkSession spark, Path out) {
@@ -304,7 +361,7 @@ class IngestJobTest {
     Map<String, IngestJob.SourceResult> r = new TreeMap<>();
     new IngestJob(spark, out.toString(), "p", 1.0).run(files).forEach(x -> r.put(x.source(), x));
     // As the CSV, except row 10 (lon 'west'): as a double column it is empty, so MISSING_REQUIRED, not TYPE_MISMATCH.
-    assertEquals(List.of(13L, 4L, 9L, 2L), List.of(r.get("centers").read(), r.get("centers").accepted(),
+    assertEquals(List.of(16L, 6L, 10L, 4L), List.of(r.get("centers").read(), r.get("centers").accepted(),
         r.get("centers").rejected(), r.get("centers").fixed()));
     Map<String, String> reasons = rejectReasons(spark, out);
     assertTrue(reasons.get("centers:10").startsWith("MISSING_REQUIRED"), reasons.get("centers:10"));
@@ -345,7 +402,7 @@ class IngestJobTest {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("districts", BAD.resolve("districts.csv").toString());
     CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.toString(), "r", 0.05).run(files));
-    assertEquals("districts (" + BAD.resolve("districts.csv") + "): 6 of 11 rows rejected (54.5%), above the 5.0% threshold "
+    assertEquals("districts (" + BAD.resolve("districts.csv") + "): 6 of 12 rows rejected (50.0%), above the 5.0% threshold "
         + "(cercania.ingest.max_reject_rate); by reason: {DUPLICATE_ID=1, GEOMETRY_INVALID=3, MISSING_REQUIRED=1, UBIGEO_FORMAT=1}. "
         + "Nothing was written.", e.getMessage());
     assertFalse(Files.exists(out.resolve("curated")));
