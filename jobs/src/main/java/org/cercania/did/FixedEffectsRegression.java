@@ -175,9 +175,10 @@ public final class FixedEffectsRegression implements Serializable {
     Map<String, double[]> meats = byCluster.treeAggregate(new HashMap<String, double[]>(), (acc, t) -> {
       double[] m = acc.computeIfAbsent(t._1(), x -> new double[kInt * kInt + 2]);
       double[] s = t._2();
-      for (int i = 0; i < kInt; i++) {
-        for (int j = 0; j < kInt; j++) {
-          m[i * kInt + j] += s[i] * s[j];
+      for (int i = 0; i < kInt; i++) { // upper triangle; mirrored below
+        double si = s[i];
+        for (int j = i; j < kInt; j++) {
+          m[i * kInt + j] += si * s[j];
         }
       }
       m[kInt * kInt] += 1; // clusters
@@ -201,8 +202,9 @@ public final class FixedEffectsRegression implements Serializable {
       double[] m = meats.get(key);
       double[][] v = new double[kInt][kInt];
       for (int i = 0; i < kInt; i++) {
-        for (int j = 0; j < kInt; j++) {
+        for (int j = i; j < kInt; j++) {
           v[i][j] = m[i * kInt + j];
+          v[j][i] = v[i][j];
         }
       }
       int offset = g.offset();

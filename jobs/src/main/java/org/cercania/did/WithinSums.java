@@ -247,12 +247,21 @@ final class WithinSums implements Serializable {
       for (int q = 0; q < nz; q++) {
         a[idx[q]] -= s * v[q] / wSum;
       }
+      // a is sparse (the unit's periods and levels): R a over its nonzeros only
+      int na = 0;
+      for (int j = 0; j < g.p; j++) {
+        if (a[j] != 0) {
+          idx[na] = j;
+          v[na++] = a[j];
+        }
+      }
       double[][] rk = rows.get(key);
       double[] out = new double[rk.length + 1];
       for (int i = 0; i < rk.length; i++) {
         double t = 0;
-        for (int j = 0; j < g.p; j++) {
-          t += rk[i][j] * a[j];
+        double[] ri = rk[i];
+        for (int q = 0; q < na; q++) {
+          t += ri[idx[q]] * v[q];
         }
         out[i] = t;
       }
