@@ -20,19 +20,35 @@ final class InfluencePass {
 
   /** What the driver gets back: O(T + P^2 + B * T) numbers. */
   static final class Result implements Serializable {
+    /** Clusters buffered before their bootstrap terms are added, so each draw's row stays in cache. */
+    private static final int BATCH = 64;
     final double[] sumSq;
     final double[] cross;
     final double[] boot;
     long clusters;
+    private final long seed;
+    private final int draws;
+    private final CsOptions.Multiplier kind;
+    private final double[][] pendingS;
+    private final long[] pendingHash;
+    private final double[] pendingInv;
+    private int pending;
 
-    Result(int targets, int pre, int draws) {
+    Result(int targets, int pre, long seed, int draws, CsOptions.Multiplier kind) {
       sumSq = new double[targets];
       cross = new double[pre * pre];
       boot = new double[draws * targets];
+      this.seed = seed;
+      this.draws = draws;
+      this.kind = kind;
+      int batch = draws > 0 ? BATCH : 0;
+      pendingS = new double[batch][];
+      pendingHash = new long[batch];
+      pendingInv = new double[batch];
     }
 
     /** Adds one cluster: S its psi sums, count its number of units. */
-    Result add(String clusterId, double[] s, long count, int[] pre, long seed, int draws, CsOptions.Multiplier kind) {
+    Result add(String clusterId, double[] s, long count, int[] pre) {
       int nt = sumSq.length;
       clusters++;
       for (int t = 0; t < nt; t++) {
@@ -40,25 +56,43 @@ final class InfluencePass {
       }
       int np = pre.length;
       for (int i = 0; i < np; i++) {
-        for (int j = 0; j < np; j++) {
-          cross[i * np + j] += s[pre[i]] * s[pre[j]];
+        double si = s[pre[i]];
+        for (int j = i; j < np; j++) {
+          cross[i * np + j] += si * s[pre[j]];
         }
       }
       if (draws > 0) {
-        long h = MultiplierBootstrap.clusterHash(clusterId, seed);
-        double inv = 1.0 / count;
-        for (int b = 0; b < draws; b++) {
-          double xi = MultiplierBootstrap.draw(h, b, kind) * inv;
-          int off = b * nt;
-          for (int t = 0; t < nt; t++) {
-            boot[off + t] += xi * s[t];
-          }
+        pendingS[pending] = s;
+        pendingHash[pending] = MultiplierBootstrap.clusterHash(clusterId, seed);
+        pendingInv[pending] = 1.0 / count;
+        if (++pending == pendingS.length) {
+          flush();
         }
       }
       return this;
     }
 
+    /** Adds the buffered clusters' terms to every bootstrap draw: draw by draw, cluster by cluster. */
+    Result flush() {
+      int nt = sumSq.length;
+      for (int b = 0; b < draws; b++) {
+        int off = b * nt;
+        for (int c = 0; c < pending; c++) {
+          double xi = MultiplierBootstrap.draw(pendingHash[c], b, kind) * pendingInv[c];
+          double[] s = pendingS[c];
+          for (int t = 0; t < nt; t++) {
+            boot[off + t] += xi * s[t];
+          }
+        }
+      }
+      java.util.Arrays.fill(pendingS, 0, pending, null);
+      pending = 0;
+      return this;
+    }
+
     Result merge(Result o) {
+      flush();
+      o.flush();
       for (int i = 0; i < sumSq.length; i++) {
         sumSq[i] += o.sumSq[i];
       }
@@ -69,6 +103,18 @@ final class InfluencePass {
         boot[i] += o.boot[i];
       }
       clusters += o.clusters;
+      return this;
+    }
+
+    /** The pre-treatment cross-products, mirrored from the upper triangle the passes fill. */
+    private Result finish() {
+      flush();
+      int np = (int) Math.round(Math.sqrt(cross.length));
+      for (int i = 0; i < np; i++) {
+        for (int j = 0; j < i; j++) {
+          cross[i * np + j] = cross[j * np + i];
+        }
+      }
       return this;
     }
   }
@@ -121,11 +167,10 @@ final class InfluencePass {
     long seed = spec.seed();
     CsOptions.Multiplier kind = options.multiplier();
     JavaRDD<UnitRow> used = units.filter(u -> u.status == UnitRow.OK || (includeEarly && u.status == UnitRow.EARLY));
-    Result zero = new Result(nt, pre.length, draws);
+    Result zero = new Result(nt, pre.length, seed, draws, kind);
     if (spec.cluster() == null) {
-      return used.treeAggregate(zero,
-          (acc, u) -> acc.add(u.cluster, psi(u, cells, models, map, cohorts, p), 1, pre, seed, draws, kind),
-          Result::merge, 2);
+      return used.treeAggregate(zero, (acc, u) -> acc.add(u.cluster, psi(u, cells, models, map, cohorts, p), 1, pre),
+          Result::merge, 2).finish();
     }
     JavaPairRDD<String, double[]> byCluster = used
         .mapToPair(u -> {
@@ -136,8 +181,8 @@ final class InfluencePass {
         })
         .reduceByKey(PropensityScore::add);
     return byCluster.treeAggregate(zero,
-        (acc, kv) -> acc.add(kv._1(), Arrays.copyOf(kv._2(), nt), Math.round(kv._2()[nt]), pre, seed, draws, kind),
-        Result::merge, 2);
+        (acc, kv) -> acc.add(kv._1(), Arrays.copyOf(kv._2(), nt), Math.round(kv._2()[nt]), pre),
+        Result::merge, 2).finish();
   }
 
   /** psi of one unit for every target. */
