@@ -33,12 +33,22 @@ final class MultiplierBootstrap {
 
   /** The multiplier of one cluster (by its hash) in draw {@code b}. */
   static double draw(long clusterHash, int b, CsOptions.Multiplier kind) {
+    return isLow(clusterHash, b, kind) ? low(kind) : high(kind);
+  }
+
+  /** Both multipliers take two values: whether this cluster's draw {@code b} takes the low one. */
+  static boolean isLow(long clusterHash, int b, CsOptions.Multiplier kind) {
     long z = mix(clusterHash + (b + 1L) * 0x9E3779B97F4A7C15L);
     double u = (z >>> 11) * 0x1.0p-53;
-    if (kind == CsOptions.Multiplier.RADEMACHER) {
-      return u < 0.5 ? -1.0 : 1.0;
-    }
-    return u < MAMMEN_P_LOW ? MAMMEN_LOW : MAMMEN_HIGH;
+    return u < (kind == CsOptions.Multiplier.RADEMACHER ? 0.5 : MAMMEN_P_LOW);
+  }
+
+  static double low(CsOptions.Multiplier kind) {
+    return kind == CsOptions.Multiplier.RADEMACHER ? -1.0 : MAMMEN_LOW;
+  }
+
+  static double high(CsOptions.Multiplier kind) {
+    return kind == CsOptions.Multiplier.RADEMACHER ? 1.0 : MAMMEN_HIGH;
   }
 
   private static long mix(long z) {
