@@ -146,31 +146,12 @@ final class PropensityScore {
         if (role == 0) {
           double r = ps < CellModel.TRIM ? ps / (1 - ps) : 0.0;
           double res = CellStatistics.value(u, c) - SmallMatrix.dot(beta[c.index()], x);
-          a[off] += w * r;
-          for (int i = 0; i < k; i++) {
-            a[off + 1 + i] += w * r * x[i];
-            a[off + 1 + k + i] += w * r * res * x[i];
-          }
+          addControlMoments(a, off, w, r, res, x, k);
         }
-        double h = w * ps * (1 - ps);
-        for (int i = 0; i < k; i++) {
-          for (int j = 0; j < k; j++) {
-            a[off + 1 + 2 * k + i * k + j] += h * x[i] * x[j];
-          }
-        }
-        a[off + stride - 1] = Math.max(a[off + stride - 1], ps);
+        addHessian(a, off + 1 + 2 * k, off + stride - 1, w, ps, x, k);
       }
       return a;
-    }, (a, b) -> {
-      for (int ci = 0; ci < m; ci++) {
-        int off = ci * stride;
-        for (int i = off; i < off + stride - 1; i++) {
-          a[i] += b[i];
-        }
-        a[off + stride - 1] = Math.max(a[off + stride - 1], b[off + stride - 1]);
-      }
-      return a;
-    }, 2);
+    }, (a, b) -> mergeMoments(a, b, m, stride), 2);
   }
 
   /**
@@ -209,31 +190,43 @@ final class PropensityScore {
           int o = off + s * (1 + 2 * k);
           double r = ps < CellModel.TRIM ? ps / (1 - ps) : 0.0;
           double res = u.y[0] - SmallMatrix.dot(beta[c.index()][s], x);
-          a[o] += w * r;
-          for (int i = 0; i < k; i++) {
-            a[o + 1 + i] += w * r * x[i];
-            a[o + 1 + k + i] += w * r * res * x[i];
-          }
+          addControlMoments(a, o, w, r, res, x, k);
         }
-        double h = w * ps * (1 - ps);
-        int oh = off + 2 * (1 + 2 * k);
-        for (int i = 0; i < k; i++) {
-          for (int j = 0; j < k; j++) {
-            a[oh + i * k + j] += h * x[i] * x[j];
-          }
-        }
-        a[off + stride - 1] = Math.max(a[off + stride - 1], ps);
+        addHessian(a, off + 2 * (1 + 2 * k), off + stride - 1, w, ps, x, k);
       }
       return a;
-    }, (a, b) -> {
-      for (int ci = 0; ci < m; ci++) {
-        int off = ci * stride;
-        for (int i = off; i < off + stride - 1; i++) {
-          a[i] += b[i];
-        }
-        a[off + stride - 1] = Math.max(a[off + stride - 1], b[off + stride - 1]);
+    }, (a, b) -> mergeMoments(a, b, m, stride), 2);
+  }
+
+  /** Adds a control's w r, w r X and w r res X at offset {@code o}. */
+  private static void addControlMoments(double[] a, int o, double w, double r, double res, double[] x, int k) {
+    a[o] += w * r;
+    for (int i = 0; i < k; i++) {
+      a[o + 1 + i] += w * r * x[i];
+      a[o + 1 + k + i] += w * r * res * x[i];
+    }
+  }
+
+  /** Adds X' w p (1 - p) X at offset {@code o} and keeps the largest score p at {@code maxAt}. */
+  private static void addHessian(double[] a, int o, int maxAt, double w, double ps, double[] x, int k) {
+    double h = w * ps * (1 - ps);
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        a[o + i * k + j] += h * x[i] * x[j];
       }
-      return a;
-    }, 2);
+    }
+    a[maxAt] = Math.max(a[maxAt], ps);
+  }
+
+  /** Sums two moment arrays of m cells, except each cell's last slot, which keeps the larger score. */
+  private static double[] mergeMoments(double[] a, double[] b, int m, int stride) {
+    for (int ci = 0; ci < m; ci++) {
+      int off = ci * stride;
+      for (int i = off; i < off + stride - 1; i++) {
+        a[i] += b[i];
+      }
+      a[off + stride - 1] = Math.max(a[off + stride - 1], b[off + stride - 1]);
+    }
+    return a;
   }
 }
