@@ -202,7 +202,7 @@ final class AttGt {
         double swT = xxT[0][0];
         double swC = xxC[0][0];
         pConst = Math.min(swT / (swT + swC), 1 - 1e-6);
-        double r = pConst < CellModel.TRIM ? pConst / (1 - pConst) : 0.0;
+        double r = CellModel.trimmedOdds(pConst);
         sr = r * swC;
         srX = new double[] {r * swC};
         srRes = new double[] {r * (xvC[0] - swC * beta[i][0])};

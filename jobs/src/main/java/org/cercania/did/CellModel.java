@@ -38,4 +38,9 @@ interface CellModel extends Serializable {
 
   /** DRDID 1.2's trimming: a control whose score reaches 0.995 gets weight 0. */
   double TRIM = 0.995;
+
+  /** A control's inverse-probability weight p / (1 - p), 0 once p reaches {@link #TRIM}. */
+  static double trimmedOdds(double ps) {
+    return ps < TRIM ? ps / (1 - ps) : 0.0;
+  }
 }

@@ -183,7 +183,7 @@ final class CrossSectionCellFit implements CellModel {
       case "ipw" -> {
         double ps = CellModel.pscore(gamma, pConst, x);
         double psTerm = (role - ps) * SmallMatrix.dot(x, psCoef);
-        double r = ps < TRIM ? ps / (1 - ps) : 0.0;
+        double r = CellModel.trimmedOdds(ps);
         f = switch (grp) {
           case T0 -> -(y - atPre) / sT0;
           case T1 -> (y - atPost) / sT1;
@@ -194,7 +194,7 @@ final class CrossSectionCellFit implements CellModel {
       default -> {
         double ps = CellModel.pscore(gamma, pConst, x);
         double psTerm = (role - ps) * SmallMatrix.dot(x, psCoef);
-        double r = ps < TRIM ? ps / (1 - ps) : 0.0;
+        double r = CellModel.trimmedOdds(ps);
         double fit0 = SmallMatrix.dot(x, b0);
         double fit1 = SmallMatrix.dot(x, b1);
         switch (grp) {
@@ -325,7 +325,7 @@ final class CrossSectionCellFit implements CellModel {
         double swT = xx[T0][0][0] + xx[T1][0][0];
         double swC = xx[C0][0][0] + xx[C1][0][0];
         pConst = Math.min(swT / (swT + swC), 1 - 1e-6);
-        double odds = pConst < CellModel.TRIM ? pConst / (1 - pConst) : 0.0;
+        double odds = CellModel.trimmedOdds(pConst);
         r = new double[2];
         rx = new double[2][];
         rres = new double[2][];

@@ -106,7 +106,7 @@ final class PanelCellFit implements CellModel {
         if (role == 1) {
           inf = om * (v - etaTreat) / meanWTreat - om * (1 - ps) * SmallMatrix.dot(x, a2) / meanWCont;
         } else {
-          double r = ps < TRIM ? ps / (1 - ps) : 0.0;
+          double r = CellModel.trimmedOdds(ps);
           inf = -(om * r * (v - etaCont) - om * ps * SmallMatrix.dot(x, a2)) / meanWCont;
         }
       }
@@ -116,7 +116,7 @@ final class PanelCellFit implements CellModel {
         if (role == 1) {
           inf = om * (res - etaTreat) / meanWTreat - om * (1 - ps) * SmallMatrix.dot(x, a2) / meanWCont;
         } else {
-          double r = ps < TRIM ? ps / (1 - ps) : 0.0;
+          double r = CellModel.trimmedOdds(ps);
           inf = -om * res * SmallMatrix.dot(x, a1) / meanWTreat
               - (om * r * (res - etaCont) - om * ps * SmallMatrix.dot(x, a2) - om * res * SmallMatrix.dot(x, a3)) / meanWCont;
         }

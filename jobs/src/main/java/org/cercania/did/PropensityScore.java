@@ -144,7 +144,7 @@ final class PropensityScore {
         double w = u.weight;
         int off = c.index() * stride;
         if (role == 0) {
-          double r = ps < CellModel.TRIM ? ps / (1 - ps) : 0.0;
+          double r = CellModel.trimmedOdds(ps);
           double res = CellStatistics.value(u, c) - SmallMatrix.dot(beta[c.index()], x);
           addControlMoments(a, off, w, r, res, x, k);
         }
@@ -188,7 +188,7 @@ final class PropensityScore {
         if (role == 0) {
           int s = grp == CrossSectionCellFit.C1 ? 1 : 0;
           int o = off + s * (1 + 2 * k);
-          double r = ps < CellModel.TRIM ? ps / (1 - ps) : 0.0;
+          double r = CellModel.trimmedOdds(ps);
           double res = u.y[0] - SmallMatrix.dot(beta[c.index()][s], x);
           addControlMoments(a, o, w, r, res, x, k);
         }
