@@ -3,17 +3,14 @@ package org.cercania.did;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 import org.cercania.errors.Errors;
 import scala.Tuple2;
 
@@ -126,10 +123,6 @@ public final class FixedEffectsRegression implements Serializable {
     Design d = design;
     Dataset<Row> slim = select(data);
     int kDense = d.dense().size();
-    Map<Integer, Integer> catIndex = new HashMap<>();
-    for (int i = 0; i < d.categoryLevels().size(); i++) {
-      catIndex.put(d.categoryLevels().get(i), kDense + i);
-    }
     int kInt = d.interestCount();
 
     WithinSums sums = new WithinSums(kDense, d.categoryLevels(), d.category() != null);
@@ -169,7 +162,7 @@ public final class FixedEffectsRegression implements Serializable {
           .reduceByKey(FixedEffectsRegression::addInPlace)
           .map(t -> new Tuple2<>(t._1()._1(), t._2()));
     } else {
-      byCluster = splitByCluster(slim, grams, betas, bRows, kDense, catIndex);
+      byCluster = splitByCluster(slim, grams, betas, bRows, d);
     }
 
     Map<String, double[]> meats = byCluster.treeAggregate(new HashMap<String, double[]>(), (acc, t) -> {
@@ -227,7 +220,12 @@ public final class FixedEffectsRegression implements Serializable {
    * across units by a shuffle on (key, cluster).
    */
   private static JavaRDD<Tuple2<String, double[]>> splitByCluster(Dataset<Row> slim, Map<String, WithinSums.Gram> grams,
-      Map<String, double[]> betas, Map<String, double[][]> bRows, int kDense, Map<Integer, Integer> catIndex) {
+      Map<String, double[]> betas, Map<String, double[][]> bRows, Design d) {
+    int kDense = d.dense().size();
+    Map<Integer, Integer> catIndex = new HashMap<>();
+    for (int i = 0; i < d.categoryLevels().size(); i++) {
+      catIndex.put(d.categoryLevels().get(i), kDense + i);
+    }
     Dataset<Row> grouped = slim.repartition(functions.col("k"), functions.col("u"))
         .sortWithinPartitions(functions.col("k"), functions.col("u"));
     return grouped.javaRDD().mapPartitions(rows -> new UnitRuns(rows, kDense)).flatMapToPair(u -> {

@@ -26,6 +26,8 @@ final class InfluencePass {
     private static final int GROUP = 8;
     final double[] sumSq;
     final double[] cross;
+    /** Number of pre-treatment cells: cross is np x np. */
+    private final int np;
     final double[] boot;
     long clusters;
     private final long seed;
@@ -39,6 +41,7 @@ final class InfluencePass {
     Result(int targets, int pre, long seed, int draws, CsOptions.Multiplier kind) {
       sumSq = new double[targets];
       cross = new double[pre * pre];
+      np = pre;
       boot = new double[draws * targets];
       this.seed = seed;
       this.draws = draws;
@@ -56,7 +59,6 @@ final class InfluencePass {
       for (int t = 0; t < nt; t++) {
         sumSq[t] += s[t] * s[t];
       }
-      int np = pre.length;
       for (int i = 0; i < np; i++) {
         double si = s[pre[i]];
         for (int j = i; j < np; j++) {
@@ -142,7 +144,6 @@ final class InfluencePass {
     /** The pre-treatment cross-products, mirrored from the upper triangle the passes fill. */
     private Result finish() {
       flush();
-      int np = (int) Math.round(Math.sqrt(cross.length));
       for (int i = 0; i < np; i++) {
         for (int j = 0; j < i; j++) {
           cross[i * np + j] = cross[j * np + i];

@@ -330,8 +330,6 @@ final class WithinSums implements Serializable {
 
   /** z'beta of an observation, by key: time effect, dense terms and category effect (collinear terms 0). */
   private Column fitted(Map<String, Gram> grams, Map<String, double[]> betas) {
-    Column out = lit(0.0);
-    boolean first = true;
     Column byKey = null;
     for (Map.Entry<String, Gram> e : grams.entrySet()) {
       Gram g = e.getValue();
@@ -361,10 +359,10 @@ final class WithinSums implements Serializable {
       if (levelEffect != null) {
         f = f.plus(levelEffect.otherwise(0.0));
       }
-      byKey = first ? when(col("k").equalTo(e.getKey()), f) : byKey.when(col("k").equalTo(e.getKey()), f);
-      first = false;
+      Column isKey = col("k").equalTo(e.getKey());
+      byKey = byKey == null ? when(isKey, f) : byKey.when(isKey, f);
     }
-    return byKey == null ? out : byKey.otherwise(0.0);
+    return byKey == null ? lit(0.0) : byKey.otherwise(0.0);
   }
 
   private static double finite(double v) {
