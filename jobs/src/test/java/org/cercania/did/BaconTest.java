@@ -188,8 +188,9 @@ class BaconTest {
 
   @Test
   void refusesWeightsMissingOutcomesAndPanelsWithoutComparisons(SparkSession spark) {
+    Dataset<Row> panel = mpdta(spark); // outside assertThrows: without the reference data the test is skipped
     CercaniaException w = assertThrows(CercaniaException.class,
-        () -> new GoodmanBacon().run(mpdta(spark), DidSpec.builder("countyreal", "year", "first_treat", "lemp").weights("lpop").build()));
+        () -> new GoodmanBacon().run(panel, DidSpec.builder("countyreal", "year", "first_treat", "lemp").weights("lpop").build()));
     assertEquals("bacon: weights ('lpop') are not supported: the decomposition is of the unweighted TWFE coefficient (bacondecomp)",
         w.getMessage());
     Dataset<Row> na = mpdta(spark).selectExpr("year", "countyreal", "first_treat",
