@@ -2,6 +2,9 @@ package org.cercania.errors;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The single factory of user-facing errors: every message names the file, row, field or setting
@@ -12,6 +15,10 @@ public final class Errors {
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_INPUT = 3;
   public static final int EXIT_ESTIMATION = 4;
+
+  /** Code of {@link #badSpec} errors. */
+  public static final String SPEC = "SPEC";
+  private static final Pattern SPEC_MESSAGE = Pattern.compile("spec field (\\w+) is '(.*)', expected (.*)", Pattern.DOTALL);
 
   private Errors() {}
 
@@ -34,6 +41,30 @@ public final class Errors {
 
   public static CercaniaException badSetting(String path, String value, String expected) {
     return usage("setting '" + path + "' is '" + value + "', expected " + expected);
+  }
+
+  /**
+   * A bad field of an estimator's spec ({@code org.cercania.did.DidSpec}), named as the library
+   * names it (e.g. {@code eventMin}); callers map the field to their own option or setting.
+   */
+  public static CercaniaException badSpec(String field, String value, String expected) {
+    return new CercaniaException(SPEC, EXIT_USAGE, "spec field " + field + " is '" + value + "', expected " + expected, null);
+  }
+
+  /**
+   * A {@link #badSpec} error as a command line reports it: the field (and any field the expected
+   * value names) replaced by its option, as {@link #badOptionValue} words it; other errors unchanged.
+   */
+  public static CercaniaException specAsOption(CercaniaException e, Map<String, String> optionOfField) {
+    Matcher m = SPEC_MESSAGE.matcher(e.getMessage());
+    if (!SPEC.equals(e.code()) || !m.matches() || !optionOfField.containsKey(m.group(1))) {
+      return e;
+    }
+    String expected = m.group(3);
+    for (Map.Entry<String, String> f : optionOfField.entrySet()) {
+      expected = expected.replaceAll("\\b" + f.getKey() + "\\b", f.getValue());
+    }
+    return badOptionValue(optionOfField.get(m.group(1)), m.group(2), expected);
   }
 
   public static CercaniaException inputMissing(Object file) {
