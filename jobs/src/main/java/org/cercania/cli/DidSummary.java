@@ -45,7 +45,7 @@ final class DidSummary {
         }
       }
     } else if (name.equals("aggregates")) {
-      lines.add(String.format(Locale.ROOT, "%-16s %10s %10s  %s", "event time", "estimate", "se", "band"));
+      lines.add(String.format(Locale.ROOT, "%-16s %10s %10s  %s", "event time", "estimate", "se", "interval"));
       for (Row r : table.filter(col("aggregation").equalTo("dynamic").and(col("key").isNotNull())).collectAsList()) {
         lines.add(String.format(Locale.ROOT, "%-16s %10.4f %10s  [%s, %s]", r.get(1), r.getDouble(2), number(r, 3), number(r, 4),
             number(r, 5)));

@@ -28,68 +28,11 @@ final class PropensityScore {
         active[i] = true;
       }
     }
-    GtCell[] cs = cells.toArray(new GtCell[0]);
     for (int iter = 0; iter < MAX_ITER; iter++) {
-      final double[][] g = gamma;
-      final boolean[] act = active.clone();
-      int stride = k + k * k;
-      double[] acc = units.treeAggregate(new double[m * stride], (a, u) -> {
-        if (u.status != UnitRow.OK) {
-          return a;
-        }
-        double[] x = new double[k];
-        for (GtCell c : cs) {
-          if (!act[c.index()]) {
-            continue;
-          }
-          int role = c.role(u.cohort);
-          if (CellStatistics.group(u, c, role) < 0) {
-            continue;
-          }
-          CellStatistics.design(u, c, p, x);
-          double ps = CellModel.logistic(SmallMatrix.dot(g[c.index()], x));
-          double s = u.weight * (role - ps);
-          double h = u.weight * ps * (1 - ps);
-          int off = c.index() * stride;
-          for (int i = 0; i < k; i++) {
-            a[off + i] += s * x[i];
-            for (int j = 0; j < k; j++) {
-              a[off + k + i * k + j] += h * x[i] * x[j];
-            }
-          }
-        }
-        return a;
-      }, PropensityScore::add, 2);
+      double[] acc = scoreAndInformation(units, cells, gamma, active.clone(), p);
       boolean any = false;
       for (int ci = 0; ci < m; ci++) {
-        if (!active[ci]) {
-          continue;
-        }
-        double[] score = new double[k];
-        System.arraycopy(acc, ci * stride, score, 0, k);
-        double[][] info = SmallMatrix.block(acc, ci * stride + k, k);
-        double[][] inv = SmallMatrix.inverse(info);
-        if (inv == null) {
-          gamma[ci] = null;
-          active[ci] = false;
-          continue;
-        }
-        double[] step = SmallMatrix.times(inv, score);
-        double big = 0;
-        double size = 0;
-        for (int i = 0; i < k; i++) {
-          gamma[ci][i] += step[i];
-          big = Math.max(big, Math.abs(step[i]));
-          size = Math.max(size, Math.abs(gamma[ci][i]));
-        }
-        if (!Double.isFinite(big)) {
-          gamma[ci] = null;
-          active[ci] = false;
-        } else if (big <= 1e-11 * (1 + size)) {
-          active[ci] = false;
-        } else {
-          any = true;
-        }
+        any |= active[ci] && newtonStep(acc, ci, k, gamma, active);
       }
       if (!any) {
         return gamma;
@@ -101,6 +44,76 @@ final class PropensityScore {
       }
     }
     return gamma;
+  }
+
+  /** One IRLS pass: every active cell's score X'W(D - p) and information X' diag(w p (1 - p)) X at gamma. */
+  private static double[] scoreAndInformation(JavaRDD<UnitRow> units, List<GtCell> cells, double[][] gamma, boolean[] act, int p) {
+    int k = p + 1;
+    int m = cells.size();
+    final double[][] g = gamma.clone();
+    GtCell[] cs = cells.toArray(new GtCell[0]);
+    int stride = k + k * k;
+    return units.treeAggregate(new double[m * stride], (a, u) -> {
+      if (u.status != UnitRow.OK) {
+        return a;
+      }
+      double[] x = new double[k];
+      for (GtCell c : cs) {
+        if (!act[c.index()]) {
+          continue;
+        }
+        int role = c.role(u.cohort);
+        if (CellStatistics.group(u, c, role) < 0) {
+          continue;
+        }
+        CellStatistics.design(u, c, p, x);
+        double ps = CellModel.logistic(SmallMatrix.dot(g[c.index()], x));
+        double s = u.weight * (role - ps);
+        double h = u.weight * ps * (1 - ps);
+        int off = c.index() * stride;
+        for (int i = 0; i < k; i++) {
+          a[off + i] += s * x[i];
+          for (int j = 0; j < k; j++) {
+            a[off + k + i * k + j] += h * x[i] * x[j];
+          }
+        }
+      }
+      return a;
+    }, PropensityScore::add, 2);
+  }
+
+  /**
+   * Newton's step for cell ci from the pass's sums; a singular information or a non-finite step
+   * drops the cell (gamma null), a step below the tolerance ends its iterations. True while it goes on.
+   */
+  private static boolean newtonStep(double[] acc, int ci, int k, double[][] gamma, boolean[] active) {
+    int stride = k + k * k;
+    double[] score = new double[k];
+    System.arraycopy(acc, ci * stride, score, 0, k);
+    double[][] inv = SmallMatrix.inverse(SmallMatrix.block(acc, ci * stride + k, k));
+    if (inv == null) {
+      gamma[ci] = null;
+      active[ci] = false;
+      return false;
+    }
+    double[] step = SmallMatrix.times(inv, score);
+    double big = 0;
+    double size = 0;
+    for (int i = 0; i < k; i++) {
+      gamma[ci][i] += step[i];
+      big = Math.max(big, Math.abs(step[i]));
+      size = Math.max(size, Math.abs(gamma[ci][i]));
+    }
+    if (!Double.isFinite(big)) {
+      gamma[ci] = null;
+      active[ci] = false;
+      return false;
+    }
+    if (big <= 1e-11 * (1 + size)) {
+      active[ci] = false;
+      return false;
+    }
+    return true;
   }
 
   static double[] add(double[] a, double[] b) {
