@@ -124,22 +124,41 @@ public final class FixedEffectsRegression implements Serializable {
     this.design = design;
   }
 
+  /** Per key: the coefficients, the rows of the inverse for the coefficients of interest, the dropped columns. */
+  private record Solutions(Map<String, double[]> betas, Map<String, double[][]> bRows, Map<String, boolean[]> dropped) {}
+
   /** Fits one regression per distinct value of the design's key column. */
   public Map<String, Fit> fit(Dataset<Row> data) {
     Design d = design;
-    Dataset<Row> slim = select(data);
     int kDense = d.dense().size();
-    int kInt = d.interestCount();
-
     WithinSums sums = new WithinSums(kDense, d.categoryLevels(), d.category() != null);
-    slim = sums.withLevel(slim);
+    Dataset<Row> slim = sums.withLevel(select(data));
     Map<String, WithinSums.Gram> grams = sums.cells(slim);
     if (grams.isEmpty()) {
       throw Errors.estimation("regression", "no observations with a non-null " + d.outcome() + ", " + d.time() + " and " + d.unit());
     }
     int[] allTimes = grams.values().stream().flatMapToInt(g -> Arrays.stream(g.times)).distinct().sorted().toArray();
     boolean nested = sums.units(slim, grams, allTimes);
+    Solutions sol = solve(grams, d.interestCount());
 
+    // Pass 3: influence contributions summed by cluster, then their outer products per key. Units
+    // nested in clusters: one more aggregation by unit (no shuffle beyond it when units are the
+    // clusters). Otherwise (e.g. clusters by period) each unit's rows are split by cluster.
+    JavaRDD<Tuple2<String, double[]>> byCluster;
+    if (nested) {
+      JavaRDD<Tuple3<String, Long, double[]>> scores = sums.scores(slim, grams, allTimes, sol.betas(), sol.bRows());
+      byCluster = unitIsCluster(d) ? scores.map(t -> new Tuple2<>(t._1(), t._3())) : scores
+          .mapToPair(t -> new Tuple2<>(new Tuple2<>(t._1(), t._2()), t._3()))
+          .reduceByKey(FixedEffectsRegression::addInPlace)
+          .map(t -> new Tuple2<>(t._1()._1(), t._2()));
+    } else {
+      byCluster = splitByCluster(slim, grams, sol.betas(), sol.bRows(), d);
+    }
+    return fits(grams, meats(byCluster, d.interestCount()), sol, d.interestCount());
+  }
+
+  /** The driver's solve of each key's within normal equations. */
+  private static Solutions solve(Map<String, WithinSums.Gram> grams, int kInt) {
     Map<String, double[]> betas = new HashMap<>();
     Map<String, double[][]> bRows = new HashMap<>();
     Map<String, boolean[]> droppedAll = new HashMap<>();
@@ -155,23 +174,12 @@ public final class FixedEffectsRegression implements Serializable {
       bRows.put(e.getKey(), rows);
       droppedAll.put(e.getKey(), s.dropped());
     }
+    return new Solutions(betas, bRows, droppedAll);
+  }
 
-    // Pass 3: influence contributions summed by cluster, then their outer products per key. Units
-    // nested in clusters: one more aggregation by unit (no shuffle beyond it when units are the
-    // clusters). Otherwise (e.g. clusters by period) each unit's rows are split by cluster.
-    boolean unitClusters = unitIsCluster(d);
-    JavaRDD<Tuple2<String, double[]>> byCluster;
-    if (nested) {
-      JavaRDD<Tuple3<String, Long, double[]>> scores = sums.scores(slim, grams, allTimes, betas, bRows);
-      byCluster = unitClusters ? scores.map(t -> new Tuple2<>(t._1(), t._3())) : scores
-          .mapToPair(t -> new Tuple2<>(new Tuple2<>(t._1(), t._2()), t._3()))
-          .reduceByKey(FixedEffectsRegression::addInPlace)
-          .map(t -> new Tuple2<>(t._1()._1(), t._2()));
-    } else {
-      byCluster = splitByCluster(slim, grams, betas, bRows, d);
-    }
-
-    Map<String, double[]> meats = byCluster.treeAggregate(new HashMap<String, double[]>(), (acc, t) -> {
+  /** Per key: the upper triangle of sum over clusters of s s', then the number of clusters and the residual sum of squares. */
+  private static Map<String, double[]> meats(JavaRDD<Tuple2<String, double[]>> byCluster, int kInt) {
+    return byCluster.treeAggregate(new HashMap<String, double[]>(), (acc, t) -> {
       double[] m = acc.computeIfAbsent(t._1(), x -> new double[kInt * kInt + 2]);
       double[] s = t._2();
       for (int i = 0; i < kInt; i++) { // upper triangle; mirrored below
@@ -194,7 +202,9 @@ public final class FixedEffectsRegression implements Serializable {
       }
       return a;
     }, 2);
+  }
 
+  private static Map<String, Fit> fits(Map<String, WithinSums.Gram> grams, Map<String, double[]> meats, Solutions sol, int kInt) {
     Map<String, Fit> fits = new TreeMap<>();
     for (String key : grams.keySet()) {
       WithinSums.Gram g = grams.get(key);
@@ -207,8 +217,8 @@ public final class FixedEffectsRegression implements Serializable {
         }
       }
       int offset = g.offset();
-      boolean[] dropped = Arrays.copyOfRange(droppedAll.get(key), offset, offset + kInt);
-      double[] beta = Arrays.copyOfRange(betas.get(key), offset, offset + kInt);
+      boolean[] dropped = Arrays.copyOfRange(sol.dropped().get(key), offset, offset + kInt);
+      double[] beta = Arrays.copyOfRange(sol.betas().get(key), offset, offset + kInt);
       for (int i = 0; i < kInt; i++) {
         if (dropped[i]) {
           beta[i] = Double.NaN;
