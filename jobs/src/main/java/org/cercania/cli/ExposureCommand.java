@@ -146,7 +146,7 @@ public final class ExposureCommand implements Command {
     try {
       return new ExposureSpec(from, to, radii, month, day);
     } catch (IllegalArgumentException e) {
-      throw Errors.usage("cercania exposure: " + e.getMessage());
+      throw Errors.usage(e.getMessage());
     }
   }
 
