@@ -5,33 +5,28 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Labels the Spark jobs of a piece of work (Iceberg's habit): the Spark UI and the event log say
- * which stage or pass is running. The previous group and description are restored in {@code finally},
- * so labels nest and a failure does not leave a stale label on the thread.
+ * Labels the Spark jobs that a piece of work starts, so the Spark UI and the logs say which stage or
+ * estimator is running (Iceberg's habit for Spark actions). The previous label is restored in a
+ * {@code finally}, so nested work and failures leave the session as they found it.
  */
 public final class JobGroup {
-  private static final String GROUP = "spark.jobGroup.id";
   private static final String DESCRIPTION = "spark.job.description";
 
   private JobGroup() {}
 
+  /** Runs {@code work} with its Spark jobs described as {@code label}; returns what it returns. */
   public static <T> T run(SparkSession spark, String label, Supplier<T> work) {
     SparkContext sc = spark.sparkContext();
-    String group = sc.getLocalProperty(GROUP);
-    String description = sc.getLocalProperty(DESCRIPTION);
-    sc.setJobGroup(label, label, false);
+    String previous = sc.getLocalProperty(DESCRIPTION);
+    sc.setJobDescription(label);
     try {
       return work.get();
     } finally {
-      if (group == null) {
-        sc.clearJobGroup();
-      } else {
-        sc.setJobGroup(group, description, false);
-      }
-      sc.setJobDescription(description);
+      sc.setJobDescription(previous);
     }
   }
 
+  /** {@link #run(SparkSession, String, Supplier)} for work without a result. */
   public static void run(SparkSession spark, String label, Runnable work) {
     run(spark, label, () -> {
       work.run();
