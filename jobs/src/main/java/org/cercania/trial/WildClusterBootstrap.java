@@ -124,8 +124,8 @@ public final class WildClusterBootstrap {
     int hits = 0;
     for (double[] q : poly) {
       double ts = Math.abs(tStar(q, delta));
-      // a draw whose t* is undefined (0/0: every score zero) counts as at least as extreme
-      if (!(ts < t)) {
+      // ties (the all-ones draw reproduces t exactly) count, whatever the rounding; so does an undefined t* (0/0)
+      if (!(ts < t * (1 - 1e-10))) {
         hits++;
       }
     }
