@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -98,6 +97,13 @@ public final class TrialDesignMatrix {
       }
       x = x.select(demeaned);
     }
+    ClusterCrossProducts cp = perCluster(x, p, names.subList(1, p - 1), spec.ancova() ? "1" : "post (within woman)");
+    ClusterCrossProducts kept = dropConstantControls(cp, notes, outcome);
+    return new Pass(kept, kept.observations(), notes);
+  }
+
+  /** Sums per cluster the cross-products of columns _v0.._v{p-1} of {@code x} (with a string column _cluster). */
+  static ClusterCrossProducts perCluster(Dataset<Row> x, int p, List<String> controls, String carrier) {
     List<Column> aggs = new ArrayList<>();
     for (int i = 0; i < p; i++) {
       for (int j = i; j < p; j++) {
@@ -121,10 +127,7 @@ public final class TrialDesignMatrix {
         }
       }
     }
-    ClusterCrossProducts cp = new ClusterCrossProducts(clusters, names.subList(1, p - 1), moments, n,
-        spec.ancova() ? "1" : "post (within woman)");
-    ClusterCrossProducts kept = dropConstantControls(cp, notes, outcome);
-    return new Pass(kept, Arrays.stream(n).sum(), notes);
+    return new ClusterCrossProducts(clusters, List.copyOf(controls), moments, n, carrier);
   }
 
   /** Drops controls with no variation left (e.g. a time-invariant covariate after the woman effects), with a note. */
