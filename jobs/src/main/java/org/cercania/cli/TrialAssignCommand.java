@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.cercania.errors.Errors;
 import org.cercania.io.Progress;
 import org.cercania.io.SparkSessions;
 import org.cercania.trial.AssignmentFile;
@@ -127,7 +128,7 @@ final class TrialAssignCommand implements Command {
     try {
       return Double.parseDouble(o.get(name));
     } catch (NumberFormatException e) {
-      throw org.cercania.errors.Errors.badOptionValue(name, o.get(name), "a number");
+      throw Errors.badOptionValue(name, o.get(name), "a number");
     }
   }
 }

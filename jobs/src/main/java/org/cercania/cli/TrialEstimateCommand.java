@@ -1,11 +1,10 @@
 package org.cercania.cli;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -25,6 +24,8 @@ import org.cercania.trial.TrialEffects;
 import org.cercania.trial.TrialPanel;
 import org.cercania.trial.TrialReport;
 import org.cercania.trial.TrialSpec;
+import static org.apache.spark.sql.functions.col;
+
 
 /** {@code cercania trial estimate}: intention-to-treat effects with few-cluster inference. */
 final class TrialEstimateCommand implements Command {
@@ -78,7 +79,7 @@ final class TrialEstimateCommand implements Command {
     needed.addAll(spec.outcomes());
     needed.addAll(spec.covariates());
     TrialPanel.requireColumns(panel, file, needed);
-    panel = panel.select(needed.stream().distinct().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
+    panel = panel.select(needed.stream().distinct().map(c -> col(c)).toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
     progress.step("read " + file, panel.count());
     RecordedDesign design = o.get("--assignment") == null ? null : RecordedDesign.read(spark, o.get("--assignment"));

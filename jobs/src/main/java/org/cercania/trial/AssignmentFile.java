@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class AssignmentFile {
       armOf.put(a.drawn().get(g).id(), arms.get(a.armOf()[g]));
     }
     List<Row> out = new ArrayList<>();
-    all.stream().sorted(java.util.Comparator.comparing(Station::id)).forEach(s -> out.add(
+    all.stream().sorted(Comparator.comparing(Station::id)).forEach(s -> out.add(
         RowFactory.create(s.id(), s.stratum(), s.row(), armOf.containsKey(s.id()), armOf.get(s.id()))));
     return out;
   }

@@ -1,6 +1,7 @@
 package org.cercania.trial;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public final class PanelCrossProducts {
     double[] v = new double[p];
     for (int i = 0; i < y.length; i++) {
       int count = 0;
-      java.util.Arrays.fill(mean, 0);
+      Arrays.fill(mean, 0);
       for (int t = 0; t <= months; t++) {
         if (!Double.isNaN(y[i][t])) {
           count++;
@@ -59,7 +60,7 @@ public final class PanelCrossProducts {
   }
 
   private static void row(int t, double y, double[] v) {
-    java.util.Arrays.fill(v, 0);
+    Arrays.fill(v, 0);
     v[0] = t > 0 ? 1 : 0;
     if (t > 0) {
       v[t] = 1;

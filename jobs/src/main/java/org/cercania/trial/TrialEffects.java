@@ -1,6 +1,7 @@
 package org.cercania.trial;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.math3.distribution.TDistribution;
 
@@ -75,7 +76,7 @@ public final class TrialEffects {
       draws[o] = family[o].tDraws();
       if (draws[o].length != draws[0].length) {
         double[] nan = new double[family.length];
-        java.util.Arrays.fill(nan, Double.NaN);
+        Arrays.fill(nan, Double.NaN);
         return nan;
       }
     }

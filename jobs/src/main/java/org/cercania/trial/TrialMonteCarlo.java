@@ -3,6 +3,8 @@ package org.cercania.trial;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.apache.commons.math3.distribution.TDistribution;
@@ -41,13 +43,13 @@ public final class TrialMonteCarlo {
     for (int r = 0; r < reps; r++) {
       out.add(null);
     }
-    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+    ForkJoinPool pool = new ForkJoinPool(threads);
     try {
       pool.submit(() -> IntStream.range(0, reps).parallel().forEach(r -> {
         out.set(r, replication(stations, planted, r));
         done.accept(r);
       })).get();
-    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+    } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
     } finally {
       pool.shutdown();

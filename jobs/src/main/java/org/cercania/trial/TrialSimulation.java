@@ -1,7 +1,6 @@
 package org.cercania.trial;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -124,10 +123,5 @@ public final class TrialSimulation {
     double u1 = r.nextDouble();
     double u2 = r.nextDouble();
     return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
-  }
-
-  /** The arm index of each drawn cluster as a fresh array. */
-  static int[] copy(int[] a) {
-    return Arrays.copyOf(a, a.length);
   }
 }
