@@ -1,6 +1,7 @@
 package org.cercania.trial;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,58 @@ class RandomizationInferenceTest {
       double se = Math.sqrt(exact * (1 - exact) / draws);
       assertEquals(exact, p[c], 4 * se + 1e-9, contrasts.get(c).name() + ": exact " + exact);
     }
+  }
+
+  @Test
+  void reRandomisationRuleIsHonoured() {
+    DensePanel panel = new DensePanel(8, 4, 3, 21);
+    double[][] x = new double[8][];
+    java.util.Random r = new java.util.Random(5);
+    for (int g = 0; g < 8; g++) {
+      x[g] = new double[] {r.nextGaussian(), r.nextGaussian()};
+    }
+    double threshold = 1.5;
+    // the rule's accepted assignments, with the standardised differences computed here
+    List<int[]> accepted = assignments().stream().filter(a -> maxStdDiff(x, a) <= threshold).toList();
+    assertTrue(accepted.size() > 20 && accepted.size() < 400, "the rule keeps " + accepted.size() + " of 576");
+    int[] observed = accepted.get(accepted.size() / 2);
+    ClusterCrossProducts cp = PanelCrossProducts.fixedEffects(outcomes(panel), womanCluster(panel),
+        List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"));
+    List<Contrast> contrasts = Contrast.all(List.of("control", "training", "risk_scale", "both")).subList(0, 3);
+    BalanceRule rule = new BalanceRule(List.of("x1", "x2"), threshold, 100_000);
+    int draws = 20000;
+    double[] p = RandomizationInference.pValues(cp, 4, observed, contrasts, new ArmAssignment(STRATA, 4, x, rule), draws, 9);
+    for (int c = 0; c < contrasts.size(); c++) {
+      double tObs = absT(panel, observed, contrasts.get(c), panel.clusterOfRow(), panel.y());
+      int hits = 0;
+      for (int[] a : accepted) {
+        hits += absT(panel, a, contrasts.get(c), panel.clusterOfRow(), panel.y()) < tObs * (1 - 1e-9) ? 0 : 1;
+      }
+      double exact = (double) hits / accepted.size();
+      assertEquals(exact, p[c], 4 * Math.sqrt(exact * (1 - exact) / draws) + 1e-9, contrasts.get(c).name());
+    }
+  }
+
+  static double maxStdDiff(double[][] x, int[] armOf) {
+    double worst = 0;
+    for (int j = 0; j < x[0].length; j++) {
+      double[][] s = new double[4][3];
+      for (int g = 0; g < x.length; g++) {
+        s[armOf[g]][0]++;
+        s[armOf[g]][1] += x[g][j];
+        s[armOf[g]][2] += x[g][j] * x[g][j];
+      }
+      double[] mean = new double[4];
+      double[] var = new double[4];
+      for (int a = 0; a < 4; a++) {
+        mean[a] = s[a][1] / s[a][0];
+        var[a] = (s[a][2] - s[a][0] * mean[a] * mean[a]) / (s[a][0] - 1);
+      }
+      for (int a = 1; a < 4; a++) {
+        worst = Math.max(worst, Math.abs(mean[a] - mean[0]) / Math.sqrt((var[a] + var[0]) / 2));
+      }
+    }
+    return worst;
   }
 
   /** Share of all assignments whose dense |t| reaches the observed one. */
