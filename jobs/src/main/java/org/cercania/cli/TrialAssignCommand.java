@@ -3,14 +3,12 @@ package org.cercania.cli;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.cercania.errors.Errors;
 import org.cercania.io.Progress;
 import org.cercania.io.SparkSessions;
 import org.cercania.trial.AssignmentFile;
@@ -54,17 +52,18 @@ final class TrialAssignCommand implements Command {
     Progress progress = new Progress("trial assign");
     Path units = Paths.get(o.require("--units"));
     String out = o.require("--out");
-    long seed = o.longValue("--seed", 0);
     o.require("--seed");
-    List<String> arms = list(o.get("--arms"));
-    List<String> balanceOn = o.get("--balance-on") == null ? null : list(o.get("--balance-on"));
+    long seed = o.longValue("--seed", 0);
+    List<String> arms = TrialArgs.list(o.get("--arms"));
+    List<String> balanceOn = o.get("--balance-on") == null ? null : TrialArgs.list(o.get("--balance-on"));
     StationFile.Contents file = StationFile.read(units, o.get("--id"), o.get("--strata"), balanceOn);
     progress.step("read " + units, file.stations().size());
     BalanceRule rule = null;
     if (o.get("--max-std-diff") != null) {
-      rule = new BalanceRule(file.covariates(), number(o, "--max-std-diff"), TrialMonteCarloCommand.positive(o, "--max-tries", 10000));
+      rule = new BalanceRule(file.covariates(), TrialArgs.number(o, "--max-std-diff"), TrialArgs.positive(o, "--max-tries", 10000));
     }
-    StationAssignment design = new StationAssignment(arms, TrialMonteCarloCommand.positive(o, "--draw", 0), seed, rule);
+    o.require("--draw");
+    StationAssignment design = new StationAssignment(arms, TrialArgs.positive(o, "--draw", 0), seed, rule);
     StationAssignment.Result a = design.assign(units, file.stations(), file.covariates());
     progress.step("drew " + a.drawn().size() + " stations, " + a.allocation() + " per stratum, arms in " + a.tries() + " draw(s)",
         a.drawn().size());
@@ -72,12 +71,12 @@ final class TrialAssignCommand implements Command {
     AssignmentFile.writeCsv(Paths.get(out, AssignmentFile.CSV), assignment);
     double[][] x = a.drawn().stream().map(Station::covariates).toArray(double[][]::new);
     List<BalanceTable.Line> balance = BalanceTable.of(x, file.covariates(), a.armOf(), arms, design.procedure(a.drawn(),
-        file.covariates()), TrialMonteCarloCommand.positive(o, "--balance-draws", 2000), seed);
+        file.covariates()), TrialArgs.positive(o, "--balance-draws", 2000), seed);
     SparkSession spark = SparkSessions.get("cercania trial assign");
-    TrialMonteCarloCommand.write(spark, assignment, "trial_assignment", out);
+    TrialArgs.write(spark, assignment, "trial_assignment", out);
     String allocation = a.allocation().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
     String procedure = "within each stratum, " + arms.size() + " equal arms at random" + (rule == null ? "" : "; " + rule.describe());
-    TrialMonteCarloCommand.write(spark, List.of(RowFactory.create(units.toAbsolutePath().toString(), o.get("--id"), o.get("--strata"),
+    TrialArgs.write(spark, List.of(RowFactory.create(units.toAbsolutePath().toString(), o.get("--id"), o.get("--strata"),
         file.stations().size(), a.drawn().size(), String.join(",", arms), allocation, seed,
         rule == null ? null : String.join(",", rule.covariates()), rule == null ? null : rule.maxAbsStdDiff(),
         rule == null ? null : rule.maxTries(), a.tries(), procedure)), "trial_design", out);
@@ -85,7 +84,7 @@ final class TrialAssignCommand implements Command {
     for (BalanceTable.Line l : balance) {
       rows.add(RowFactory.create(l.covariate(), l.arm(), l.stations(), l.mean(), l.sd(), l.diff(), l.stdDiff(), l.fStat(), l.pValue()));
     }
-    TrialMonteCarloCommand.write(spark, rows, "trial_balance", out);
+    TrialArgs.write(spark, rows, "trial_balance", out);
     progress.step("wrote " + out + "/" + AssignmentFile.CSV + ", trial_assignment, trial_design, trial_balance", assignment.size());
     System.out.println();
     System.out.println(describe(a, arms));
@@ -118,17 +117,5 @@ final class TrialAssignCommand implements Command {
           l.stdDiff() == null ? "" : String.format(Locale.ROOT, "%.3f", l.stdDiff()), l.fStat(), l.pValue()));
     }
     return b.append("joint: sum of the F statistics; p-value from re-running the assignment procedure").toString();
-  }
-
-  static List<String> list(String v) {
-    return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static double number(Options o, String name) {
-    try {
-      return Double.parseDouble(o.get(name));
-    } catch (NumberFormatException e) {
-      throw Errors.badOptionValue(name, o.get(name), "a number");
-    }
   }
 }

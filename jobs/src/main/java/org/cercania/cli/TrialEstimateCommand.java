@@ -70,8 +70,8 @@ final class TrialEstimateCommand implements Command {
     String file = o.require("--panel");
     String out = o.require("--out");
     TrialSpec spec = new TrialSpec(o.get("--unit"), o.get("--cluster"), o.get("--time"), o.get("--arm"),
-        TrialAssignCommand.list(o.require("--outcomes")),
-        o.get("--covariates") == null ? List.of() : TrialAssignCommand.list(o.get("--covariates")), o.integer("--baseline", 0),
+        TrialArgs.list(o.require("--outcomes")),
+        o.get("--covariates") == null ? List.of() : TrialArgs.list(o.get("--covariates")), o.integer("--baseline", 0),
         ancova(o.get("--spec")));
     SparkSession spark = SparkSessions.get("cercania trial estimate");
     Dataset<Row> panel = Inputs.readTable(spark, file, o.get("--format"));
@@ -83,14 +83,14 @@ final class TrialEstimateCommand implements Command {
         .persist(StorageLevel.MEMORY_AND_DISK());
     progress.step("read " + file, panel.count());
     RecordedDesign design = o.get("--assignment") == null ? null : RecordedDesign.read(spark, o.get("--assignment"));
-    List<String> arms = o.get("--arms") != null ? TrialAssignCommand.list(o.get("--arms")) : design != null ? design.arms() : null;
+    List<String> arms = o.get("--arms") != null ? TrialArgs.list(o.get("--arms")) : design != null ? design.arms() : null;
     if (arms == null) {
       throw Errors.usage("cercania trial estimate: give --arms (control first) or --assignment DIR from trial assign");
     }
     Map<String, Integer> armOfCluster = TrialPanel.clusterArms(panel, file, spec, arms);
     progress.step(armOfCluster.size() + " clusters in " + arms.size() + " arms", armOfCluster.size());
-    TrialEffects.Settings settings = new TrialEffects.Settings(o.get("--weights"), TrialMonteCarloCommand.positive(o, "--bootstrap", 9999),
-        TrialMonteCarloCommand.positive(o, "--ri-draws", 2000), o.longValue("--seed", 1), level(o));
+    TrialEffects.Settings settings = new TrialEffects.Settings(o.get("--weights"), TrialArgs.positive(o, "--bootstrap", 9999),
+        TrialArgs.positive(o, "--ri-draws", 2000), o.longValue("--seed", 1), level(o));
     List<ClusterCrossProducts> sums = new ArrayList<>();
     List<int[]> armOf = new ArrayList<>();
     Map<String, String> notes = new HashMap<>();
@@ -120,14 +120,14 @@ final class TrialEstimateCommand implements Command {
           e.sharpenedQ(), e.weights(), e.draws(), settings.riDraws(), e.clusters(), e.observations(), spec.label(), settings.seed(),
           notes.get(e.outcome())));
     }
-    TrialMonteCarloCommand.write(spark, rows, "trial_effects", out);
+    TrialArgs.write(spark, rows, "trial_effects", out);
     List<Attrition.Line> attrition = Attrition.of(panel, spec, arms, armOfCluster, settings);
     List<Row> att = new ArrayList<>();
     for (Attrition.Line l : attrition) {
       att.add(RowFactory.create(l.arm(), l.women(), l.baselineWomen(), l.expectedMonths(), l.observedMonths(), l.missingShare(),
           l.diffVsControl(), l.wildP(), l.completers()));
     }
-    TrialMonteCarloCommand.write(spark, att, "trial_attrition", out);
+    TrialArgs.write(spark, att, "trial_attrition", out);
     progress.step("wrote " + out + "/trial_effects and trial_attrition", rows.size() + att.size());
     panel.unpersist();
     System.out.println();

@@ -9,10 +9,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.errors.Errors;
-import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
 import org.cercania.io.SparkSessions;
-import org.cercania.io.TableSchema;
 import org.cercania.trial.MonteCarloSummary;
 import org.cercania.trial.TrialMonteCarlo;
 import org.cercania.trial.TrialSimulation;
@@ -46,15 +44,15 @@ final class TrialMonteCarloCommand implements Command {
   @Override
   public int run(Options o) {
     String out = o.require("--out");
-    int reps = positive(o, "--replications", 1000);
+    int reps = TrialArgs.positive(o, "--replications", 1000);
     String outcome = o.get("--outcome");
     if (!TrialSimulation.OUTCOMES.contains(outcome)) {
       throw Errors.badOptionValue("--outcome", outcome, "one of " + String.join(", ", TrialSimulation.OUTCOMES));
     }
-    TrialMonteCarlo mc = new TrialMonteCarlo(positive(o, "--women", 100), positive(o, "--bootstrap", 999),
-        positive(o, "--ri-draws", 999), outcome, o.longValue("--seed", 1));
+    TrialMonteCarlo mc = new TrialMonteCarlo(TrialArgs.positive(o, "--women", 100), TrialArgs.positive(o, "--bootstrap", 999),
+        TrialArgs.positive(o, "--ri-draws", 999), outcome, o.longValue("--seed", 1));
     Progress progress = new Progress("trial montecarlo");
-    List<TrialMonteCarlo.Rep> reps0 = new ArrayList<>();
+    List<TrialMonteCarlo.Rep> replications = new ArrayList<>();
     for (String scenario : o.get("--scenarios").split(",")) {
       if (!scenario.equals("null") && !scenario.equals("planted")) {
         throw Errors.badOptionValue("--scenarios", o.get("--scenarios"), "null, planted or null,planted");
@@ -62,7 +60,7 @@ final class TrialMonteCarloCommand implements Command {
       AtomicInteger finished = new AtomicInteger();
       progress.info(String.format(Locale.ROOT, "scenario %s: %d trials of %d stations x %s women, %s", scenario, reps,
           TrialSimulation.DRAW, o.get("--women"), outcome));
-      reps0.addAll(mc.run(scenario.equals("planted"), reps, positive(o, "--threads", 2), r -> {
+      replications.addAll(mc.run(scenario.equals("planted"), reps, TrialArgs.positive(o, "--threads", 2), r -> {
         int f = finished.incrementAndGet();
         if (f % 100 == 0 || f == reps) {
           progress.info(String.format(Locale.ROOT, "%s: %d of %d trials (%.1f s)", scenario, f, reps, progress.seconds()));
@@ -70,21 +68,21 @@ final class TrialMonteCarloCommand implements Command {
       }));
     }
     double crit = new TDistribution(null, TrialSimulation.DRAW - 1).inverseCumulativeProbability(0.975);
-    List<MonteCarloSummary.Line> summary = MonteCarloSummary.of(reps0, crit);
+    List<MonteCarloSummary.Line> summary = MonteCarloSummary.of(replications, crit);
     SparkSession spark = SparkSessions.get("cercania trial montecarlo");
     List<Row> rows = new ArrayList<>();
-    for (TrialMonteCarlo.Rep r : reps0) {
+    for (TrialMonteCarlo.Rep r : replications) {
       rows.add(RowFactory.create(r.scenario(), r.replication(), r.contrast(), r.truth(), r.estimate(), r.crveSe(), r.pCrve(),
           r.pWild(), r.pRi(), r.coveredCrve(), r.coveredWild(), r.wildLower(), r.wildUpper()));
     }
-    write(spark, rows, "trial_montecarlo", out);
+    TrialArgs.write(spark, rows, "trial_montecarlo", out);
     List<Row> sum = new ArrayList<>();
     for (MonteCarloSummary.Line l : summary) {
       sum.add(RowFactory.create(l.scenario(), l.contrast(), l.replications(), Double.isNaN(l.truth()) ? null : l.truth(),
           l.meanEstimate(), l.rejectCrve(), l.rejectWild(), l.rejectRi(), l.coverageCrve(), l.coverageWild(), l.meanWidthCrve(),
           l.meanWidthWild()));
     }
-    write(spark, sum, "trial_montecarlo_summary", out);
+    TrialArgs.write(spark, sum, "trial_montecarlo_summary", out);
     progress.step("wrote " + out + "/trial_montecarlo and trial_montecarlo_summary", rows.size());
     System.out.println();
     System.out.println(MonteCarloSummary.report(summary));
@@ -92,18 +90,5 @@ final class TrialMonteCarloCommand implements Command {
         reps, 100 * Math.sqrt(0.05 * 0.95 / reps), TrialSimulation.DRAW - 1));
     progress.done();
     return 0;
-  }
-
-  static void write(SparkSession spark, List<Row> rows, String table, String out) {
-    TableSchema s = TableSchema.load(table);
-    Outputs.writeParquet(s.conform(spark.createDataFrame(rows, s.structType())), out + "/" + table);
-  }
-
-  static int positive(Options o, String name, int dflt) {
-    int v = o.integer(name, dflt);
-    if (v < 1) {
-      throw Errors.badOptionValue(name, Integer.toString(v), "a positive number");
-    }
-    return v;
   }
 }
