@@ -105,6 +105,22 @@ public final class Errors {
         + ") != accepted (" + accepted + ") + rejected (" + rejected + "); refusing to publish", null);
   }
 
+  /** A key that must be unique repeats: names both rows. */
+  public static CercaniaException duplicateRow(Object file, long row, String field, String value, long firstRow) {
+    return new CercaniaException("DUPLICATE_KEY", EXIT_INPUT, file + " row " + row + ", field '" + field + "': value '" + value
+        + "' already appears in row " + firstRow + "; it must be unique", null);
+  }
+
+  public static CercaniaException missingValue(Object file, long row, String field) {
+    return new CercaniaException("MISSING_VALUE", EXIT_INPUT, file + " row " + row + ", field '" + field + "': the value is empty", null);
+  }
+
+  /** A file holds fewer units than a draw needs. */
+  public static CercaniaException tooFewUnits(Object file, String what, long have, long need) {
+    return new CercaniaException("TOO_FEW_UNITS", EXIT_INPUT, file + ": " + what + " has " + have + " units (data rows), the draw"
+        + " needs " + need, null);
+  }
+
   public static CercaniaException estimation(String estimator, String problem) {
     return new CercaniaException("ESTIMATION", EXIT_ESTIMATION, estimator + ": " + problem, null);
   }

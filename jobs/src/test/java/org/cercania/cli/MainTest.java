@@ -18,7 +18,7 @@ class MainTest {
 
   @Test
   void everyCommandPrintsItsHelp() {
-    List<String> names = List.of("sample", "ingest", "exposure", "panel", "estimate", "publish", "run", "did", "montecarlo");
+    List<String> names = List.of("sample", "ingest", "exposure", "panel", "estimate", "publish", "run", "did", "montecarlo", "trial");
     assertEquals(names, List.copyOf(Main.commands().keySet()));
     for (String c : names) {
       Console.Run r = run(c, "--help");
@@ -31,6 +31,18 @@ class MainTest {
     for (String c : names) {
       assertTrue(top.out().contains("  " + c + " "), c);
     }
+  }
+
+  @Test
+  void trialActionsPrintTheirHelp() {
+    for (String a : List.of("assign", "estimate", "montecarlo")) {
+      Console.Run r = run("trial", a, "--help");
+      assertEquals(0, r.code(), a);
+      assertTrue(r.out().startsWith("usage: cercania trial " + a + " "), r.out());
+    }
+    Console.Run unknown = run("trial", "shuffle");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().startsWith("cercania trial: unknown action 'shuffle'"), unknown.err());
   }
 
   @Test
