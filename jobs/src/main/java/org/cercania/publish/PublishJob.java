@@ -19,8 +19,9 @@ import org.cercania.io.Tables;
 
 /**
  * The publish stage: plain Parquet snapshots under {@code OUT/published/} for notebooks and other
- * readers without Delta (estimates, event_study, truth when the study has one, manifest), each
- * written beside and renamed into place so a reader never sees half a table.
+ * readers without Delta (estimates, event_study, truth when the study has one, the map, quality and
+ * diagnostics tables of {@link AnalystTables}, manifest), each written beside and renamed into place so a
+ * reader never sees half a table.
  */
 public final class PublishJob {
   private final SparkSession spark;
@@ -46,8 +47,14 @@ public final class PublishJob {
       Outputs.writeParquet(truth.coalesce(1), dir + "/truth");
       progress.step("published truth", spark.read().parquet(dir + "/truth").count());
     }
+    Map<String, Dataset<Row>> extra = AnalystTables.build(spark, out, progress);
+    for (Map.Entry<String, Dataset<Row>> t : extra.entrySet()) {
+      Outputs.writeParquet(t.getValue().coalesce(1), dir + "/" + t.getKey());
+      progress.step("published " + t.getKey(), spark.read().parquet(dir + "/" + t.getKey()).count());
+    }
     ObjectNode section = Manifest.newSection();
-    section.put("tables", truthFile == null ? "estimates, event_study, manifest" : "estimates, event_study, truth, manifest");
+    section.put("tables", (truthFile == null ? "estimates, event_study, " : "estimates, event_study, truth, ")
+        + String.join(", ", extra.keySet()) + ", manifest");
     Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "publish", section);
     ObjectNode manifest = Manifest.read(spark.sparkContext().hadoopConfiguration(), out);
     List<Row> rows = new ArrayList<>();
