@@ -50,6 +50,12 @@ final class ReportChecks {
         assertTrue(Files.isRegularFile(png) && Files.size(png) > 10_000, name + ": figure " + png);
       }
     }
+    // The notebooks' helper: today's flat published/ and the published/<run>/ + CURRENT layout.
+    Process py = new ProcessBuilder("python3", "-m", "unittest", "discover", "-s", "notebooks", "-p", "test_*.py")
+        .directory(Repo.root().toFile()).redirectErrorStream(true).start();
+    String pyOut = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, py.waitFor(), pyOut);
+    assertTrue(pyOut.contains("OK"), pyOut);
     // The command on its own, with a Python that does not exist: a clear error, not a stack trace.
     Launcher.Result r = Launcher.run(out.resolve("report-nopython.log"), "report", "--out", out.toString(), "--python",
         "/nonexistent/python3");
