@@ -53,7 +53,9 @@ def main():
     for name, title, about in NOTEBOOKS:
         t0 = time.time()
         nb = nbformat.read(HERE / f"{name}.ipynb", as_version=4)
+        # The kernel's log at ERROR: its warning about local TCP transport is noise in a batch render.
         client = NotebookClient(nb, timeout=args.timeout, kernel_name="python3",
+                                extra_arguments=["--IPKernelApp.log_level=ERROR"],
                                 resources={"metadata": {"path": str(HERE)}})
         error = None
         try:
