@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.cercania.errors.Errors;
 import org.cercania.io.Progress;
+import org.cercania.io.RunLayout;
 
 /**
  * {@code cercania report}: executes the notebooks (notebooks/*.ipynb) on one run's published tables with
@@ -55,23 +56,23 @@ public final class ReportCommand implements Command {
     if (!script.isFile()) {
       throw Errors.inputMissing(script);
     }
-    if (!new File(out, "published").isDirectory()) {
-      throw Errors.usage("no published tables under " + out + "/published; run 'cercania run' (or 'publish') with --out " + out
-          + " first");
+    RunLayout layout = new RunLayout(new File(out).getAbsolutePath());
+    if (!new File(layout.published()).isDirectory()) {
+      throw Errors.usage("no published tables under " + layout.published() + "; run 'cercania run' (or 'publish') with --out "
+          + out + " first");
     }
     String missing = missingModules(python);
     if (!missing.isEmpty()) {
       throw Errors.missingDependency("Python package(s) " + missing, "install them with: " + python + " -m pip install -r "
           + new File(dir, "requirements.txt"));
     }
-    String abs = new File(out).getAbsolutePath();
-    List<String> cmd = List.of(python, script.getAbsolutePath(), "--out", abs, "--timeout", String.valueOf(timeout));
-    int code = run(cmd, dir, abs, System.out::println);
+    List<String> cmd = List.of(python, script.getAbsolutePath(), "--out", layout.root(), "--timeout", String.valueOf(timeout));
+    int code = run(cmd, dir, layout.root(), System.out::println);
     if (code != 0) {
-      throw Errors.output(new File(out, "published/report").toPath(), "a notebook failed (report.py exit code " + code
+      throw Errors.output(new File(layout.published("report")).toPath(), "a notebook failed (report.py exit code " + code
           + "; its error is printed above)", null);
     }
-    progress.info("report: " + new File(out, "published/report/index.html"));
+    progress.info("report: " + layout.published("report") + "/index.html");
     progress.done();
   }
 

@@ -22,6 +22,7 @@ import org.cercania.errors.CercaniaException;
 import org.cercania.io.Manifest;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
+import org.cercania.io.RunLayout;
 import org.cercania.io.TableSchema;
 import org.cercania.panel.Outcome;
 
@@ -41,12 +42,12 @@ public final class Diagnostics {
   static final String PRETEST = "leads_jointly_zero";
 
   private final SparkSession spark;
-  private final String out;
+  private final RunLayout layout;
   private final SeConvention convention;
 
-  public Diagnostics(SparkSession spark, String out, SeConvention convention) {
+  public Diagnostics(SparkSession spark, RunLayout layout, SeConvention convention) {
     this.spark = spark;
-    this.out = out;
+    this.layout = layout;
     this.convention = convention;
   }
 
@@ -85,13 +86,13 @@ public final class Diagnostics {
         section.put("bacon_left_out." + o.id(), ex.getMessage());
       }
     }
-    long nb = Outputs.writeDelta(spark.createDataFrame(bacon, TableSchema.load("bacon_by_outcome").structType()), out + "/results/bacon");
-    long np = Outputs.writeDelta(spark.createDataFrame(pretests, TableSchema.load("pretests").structType()), out + "/results/pretests");
+    long nb = Outputs.writeDelta(spark.createDataFrame(bacon, TableSchema.load("bacon_by_outcome").structType()), layout.result("bacon"));
+    long np = Outputs.writeDelta(spark.createDataFrame(pretests, TableSchema.load("pretests").structType()), layout.result("pretests"));
     progress.step("wrote results/bacon and results/pretests", nb + np);
     section.put("bacon_rows", nb);
     section.put("pretests", np);
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "diagnostics", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "diagnostics", section);
     progress.done();
   }
 

@@ -15,8 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.io.Progress;
+import org.cercania.io.RunLayout;
 import org.cercania.io.TableSchema;
-import org.cercania.io.Tables;
 
 /**
  * What the notebooks' pictures need beside the estimates, none of it row-level survey or victim data:
@@ -29,15 +29,15 @@ final class AnalystTables {
   private AnalystTables() {}
 
   /** Published name to table, in the order they are written. */
-  static Map<String, Dataset<Row>> build(SparkSession spark, String out, Progress progress) {
+  static Map<String, Dataset<Row>> build(SparkSession spark, RunLayout layout, Progress progress) {
     Map<String, Dataset<Row>> t = new LinkedHashMap<>();
-    t.put("district_exposure", TableSchema.load("district_exposure").conform(Tables.stage(spark, out, "district_exposure", "exposure")));
+    t.put("district_exposure", TableSchema.load("district_exposure").conform(layout.read(spark, layout.districtExposure(), "exposure")));
     t.put("center_openings", TableSchema.load("center_openings")
-        .conform(Tables.curated(spark, out, "centers").withColumn("opening_year", year(col("opened_on")))));
-    t.put("district_polygons", TableSchema.load("district_polygons").conform(Tables.curated(spark, out, "districts")));
-    t.put("ingest_summary", ingestSummary(spark, out));
+        .conform(layout.readCurated(spark, "centers").withColumn("opening_year", year(col("opened_on")))));
+    t.put("district_polygons", TableSchema.load("district_polygons").conform(layout.readCurated(spark, "districts")));
+    t.put("ingest_summary", ingestSummary(spark, layout));
     for (String[] d : List.of(new String[] {"bacon", "bacon_by_outcome"}, new String[] {"pretests", "pretests"})) {
-      Dataset<Row> r = Tables.deltaIfPresent(spark, out + "/results/" + d[0]);
+      Dataset<Row> r = RunLayout.deltaIfPresent(spark, layout.result(d[0]));
       if (r == null) {
         progress.info("no results/" + d[0] + " (written by 'cercania estimate'): " + d[0] + " not published");
       } else {
@@ -48,11 +48,11 @@ final class AnalystTables {
   }
 
   /** Rejects and fixes counted by run, source, reason and field; an empty table when ingest wrote neither. */
-  static Dataset<Row> ingestSummary(SparkSession spark, String out) {
+  static Dataset<Row> ingestSummary(SparkSession spark, RunLayout layout) {
     TableSchema contract = TableSchema.load("ingest_summary");
     List<Dataset<Row>> parts = new ArrayList<>();
-    for (String[] k : List.of(new String[] {"rejects", "reject"}, new String[] {"fixes", "fix"})) {
-      Dataset<Row> rows = Tables.deltaIfPresent(spark, out + "/" + k[0]);
+    for (String[] k : List.of(new String[] {layout.rejects(), "reject"}, new String[] {layout.fixes(), "fix"})) {
+      Dataset<Row> rows = RunLayout.deltaIfPresent(spark, k[0]);
       if (rows != null) {
         parts.add(rows.withColumn("kind", lit(k[1])).withColumn("field", coalesce(col("field"), lit("")))
             .groupBy("run_id", "kind", "source", "reason", "field")

@@ -18,6 +18,7 @@ import org.cercania.did.DidSpec;
 import org.cercania.did.EventStudy;
 import org.cercania.did.FixedEffectsRegression;
 import org.cercania.did.SeConvention;
+import org.cercania.io.RunLayout;
 import org.cercania.testing.SparkExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -89,7 +90,7 @@ class DiagnosticsTest {
     List<String> controls = List.of("ring2", "ring3");
     Map<String, FixedEffectsRegression.Fit> fits = new FixedEffectsRegression(new FixedEffectsRegression.Design("outcome",
         "unit_id", "year", "value", "weight", "cluster_id", controls, EventStudy.REL, levels)).fit(withRel);
-    new Diagnostics(spark, out.toString(), SeConvention.parse("fixest_default")).run(p, fits, levels, controls.size());
+    new Diagnostics(spark, new RunLayout(out.toString()), SeConvention.FIXEST_DEFAULT).run(p, fits, levels, controls.size());
 
     Map<String, Double> twfe = new HashMap<>();
     for (Row r : spark.read().format("delta").load(out + "/results/bacon").collectAsList()) {
