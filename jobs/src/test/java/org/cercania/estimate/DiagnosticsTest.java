@@ -19,6 +19,7 @@ import org.cercania.did.EventStudy;
 import org.cercania.did.FixedEffectsRegression;
 import org.cercania.did.SeConvention;
 import org.cercania.io.RunLayout;
+import org.cercania.io.TableSchema;
 import org.cercania.testing.SparkExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,6 +73,17 @@ class DiagnosticsTest {
         .add("weight", DataTypes.DoubleType).add("cohort", DataTypes.IntegerType).add("ring1", DataTypes.IntegerType)
         .add("ring2", DataTypes.IntegerType).add("ring3", DataTypes.IntegerType);
     return spark.createDataFrame(rows, s);
+  }
+
+  @Test
+  void contractsAreTheEstimatorTablesWithTheOutcomeInFront() {
+    for (String[] pair : List.of(new String[] {"bacon_by_outcome", "bacon"}, new String[] {"pretests", "pretest"})) {
+      List<TableSchema.ColumnSpec> ours = TableSchema.load(pair[0]).columns();
+      List<TableSchema.ColumnSpec> library = TableSchema.load(pair[1]).columns();
+      assertEquals(List.of("family", "outcome"), ours.subList(0, 2).stream().map(TableSchema.ColumnSpec::name).toList());
+      assertEquals(library.stream().map(c -> c.name() + ":" + c.type() + ":" + c.nullable()).toList(),
+          ours.subList(2, ours.size()).stream().map(c -> c.name() + ":" + c.type() + ":" + c.nullable()).toList(), pair[0]);
+    }
   }
 
   @Test

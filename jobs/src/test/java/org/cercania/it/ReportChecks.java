@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.cercania.testing.Repo;
 
 /**
@@ -20,6 +21,9 @@ import org.cercania.testing.Repo;
  * each figure also written as a PNG, and an index linking the pages.
  */
 final class ReportChecks {
+  /** A picture embedded in the page (the template's own icons are CSS, not img elements). */
+  private static final Pattern FIGURE = Pattern.compile("<img [^>]*src=\"data:image/png;base64,");
+
   private ReportChecks() {}
 
   /** Notebook to the figures it draws on every run (01 also draws the real Peru map when ../shared/data/peru is there). */
@@ -42,7 +46,7 @@ final class ReportChecks {
       String name = nb.getKey();
       assertTrue(index.contains("href=\"" + name + ".html\""), "index.html links " + name);
       String html = Files.readString(dir.resolve(name + ".html"), StandardCharsets.UTF_8);
-      assertEquals(nb.getValue().size(), count(html, "data:image/png;base64,"), name + ".html: embedded figures");
+      assertEquals(nb.getValue().size(), FIGURE.matcher(html).results().count(), name + ".html: embedded figures");
       String executed = Files.readString(dir.resolve(name + ".ipynb"), StandardCharsets.UTF_8);
       assertFalse(executed.contains("\"output_type\": \"error\""), name + ": a cell failed");
       for (String fig : nb.getValue()) {
@@ -63,11 +67,4 @@ final class ReportChecks {
     assertTrue(r.output().contains("error [DEPENDENCY_MISSING]") && r.output().contains("--python"), r.output());
   }
 
-  private static int count(String text, String needle) {
-    int n = 0;
-    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-      n++;
-    }
-    return n;
-  }
 }
