@@ -18,9 +18,9 @@ public final class Main {
     for (Command c : List.<Command>of(new SampleCommand(), new IngestCommand(), new ExposureCommand(),
         new StageCommand("panel", "Join outcomes with exposure into OUT/panel (Delta), one row per outcome, unit and year.", Pipeline::panel),
         new StageCommand("estimate", "TWFE by distance ring and event studies for every outcome into OUT/results (Delta).", Pipeline::estimate),
-        new StageCommand("publish", "Write Parquet snapshots of the results under OUT/published (estimates, event_study, truth, manifest).",
+        new StageCommand("publish", "Write Parquet snapshots under OUT/published (estimates, event_study, truth, maps, ingest summary, diagnostics, manifest).",
             Pipeline::publish),
-        new RunCommand(), new DidCommand(), new MonteCarloCommand(), new TrialCommand())) {
+        new RunCommand(), new ReportCommand(), new DidCommand(), new MonteCarloCommand(), new TrialCommand())) {
       m.put(c.name(), c);
     }
     return m;

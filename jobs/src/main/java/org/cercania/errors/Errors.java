@@ -125,6 +125,11 @@ public final class Errors {
     return new CercaniaException("ESTIMATION", EXIT_ESTIMATION, estimator + ": " + problem, null);
   }
 
+  /** A program or package the command needs is not installed; {@code install} says how to get it. */
+  public static CercaniaException missingDependency(String what, String install) {
+    return new CercaniaException("DEPENDENCY_MISSING", 1, what + " not found; " + install, null);
+  }
+
   public static CercaniaException output(Path dir, String problem, Throwable cause) {
     return new CercaniaException("OUTPUT", 1, "cannot write " + dir + ": " + problem, cause);
   }

@@ -25,10 +25,10 @@ class RunSampleIT {
 
   @Test
   void sampleRunRecoversPlantedEffectsAndPublishesReadableParquet(SparkSession spark, @TempDir Path out) throws Exception {
-    Launcher.Result r = Launcher.run(out.resolve("run.log"), "run", "--sample", "--out", out.toString());
-    assertEquals(0, r.exitCode(), "bin/cercania run --sample failed");
+    Launcher.Result r = Launcher.run(out.resolve("run.log"), "run", "--sample", "--report", "--out", out.toString());
+    assertEquals(0, r.exitCode(), "bin/cercania run --sample --report failed");
     System.out.printf("sample run wall time: %.1f s%n", r.seconds());
-    for (String stage : List.of("[ingest]", "[exposure]", "[panel]", "[estimate]", "[publish]")) {
+    for (String stage : List.of("[ingest]", "[exposure]", "[panel]", "[estimate]", "[diagnostics]", "[publish]", "[report]")) {
       assertTrue(r.output().contains(stage + " done in"), stage + " reported its end");
     }
 
@@ -61,12 +61,14 @@ class RunSampleIT {
     // The published tables are plain Parquet that pandas reads.
     Path py = out.resolve("read.py");
     Files.writeString(py, "import sys, pandas as pd\n"
-        + "for t in ['estimates', 'event_study', 'truth', 'manifest']:\n"
+        + "for t in ['estimates', 'event_study', 'truth', 'manifest', 'district_exposure', 'center_openings',\n"
+        + "          'district_polygons', 'ingest_summary', 'bacon', 'pretests']:\n"
         + "    df = pd.read_parquet(sys.argv[1] + '/published/' + t)\n"
         + "    print(t, len(df))\n");
     Process p = new ProcessBuilder("python3", py.toString(), out.toString()).redirectErrorStream(true).start();
     String pyOut = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), "pandas could not read the published tables:\n" + pyOut);
     assertTrue(pyOut.contains("estimates " + est.size()), pyOut);
+    ReportChecks.assertReport(out);
   }
 }
