@@ -3,6 +3,7 @@ package org.cercania.cli;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
 import org.cercania.did.SeConvention;
@@ -13,6 +14,7 @@ import org.cercania.exposure.ExposureJob;
 import org.cercania.ingest.CemSchedule;
 import org.cercania.ingest.IngestJob;
 import org.cercania.ingest.SourceOptions;
+import org.cercania.ingest.VolumeGuard;
 import org.cercania.panel.PanelJob;
 import org.cercania.publish.PublishJob;
 
@@ -20,20 +22,22 @@ import org.cercania.publish.PublishJob;
 final class Pipeline {
   private Pipeline() {}
 
-  static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files) {
-    ingest(s, spark, runId, files, Map.of(), null, Map.of());
+  static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files, Set<String> acceptVolumeDrop) {
+    ingest(s, spark, runId, files, Map.of(), null, Map.of(), acceptVolumeDrop);
   }
 
   /**
    * {@code formats}, {@code encoding} and {@code crs}: what the command line gives (--<source>-format,
-   * --encoding for every text source, --<source>-crs), over the study's.
+   * --encoding for every text source, --<source>-crs), over the study's; {@code acceptVolumeDrop}: the sources
+   * allowed to shrink beyond cercania.ingest.max_volume_drop (--accept-volume-drop).
    */
   static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files, Map<String, String> formats,
-      String encoding, Map<String, String> crs) {
+      String encoding, Map<String, String> crs, Set<String> acceptVolumeDrop) {
     if (files.isEmpty()) {
       throw Errors.usage("no input given; pass --<source> FILE or a --study whose cercania.inputs name files");
     }
     new IngestJob(spark, s.string("cercania.out"), runId, s.number("cercania.ingest.max_reject_rate"))
+        .volumeGuard(new VolumeGuard(s.number("cercania.ingest.max_volume_drop"), acceptVolumeDrop))
         .run(files, sourceOptions(s, formats, encoding, crs));
   }
 

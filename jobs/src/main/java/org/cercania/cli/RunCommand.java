@@ -19,9 +19,10 @@ public final class RunCommand implements Command {
 
   @Override
   public Options options() {
-    return SampleCommand.sampleFlags(StudyOptions.add(new Options(name(), "[--sample [sample flags]] --out DIR [--study NAME]"), "sample"))
+    Options o = SampleCommand.sampleFlags(StudyOptions.add(new Options(name(), "[--sample [sample flags]] --out DIR [--study NAME]"), "sample"))
         .flag("--sample", "generate the embedded synthetic sample first (study 'sample')")
         .value("--run-id", "ID", "run id recorded with rejects (default: UTC time)");
+    return IngestCommand.acceptVolumeDrop(o);
   }
 
   @Override
@@ -36,7 +37,7 @@ public final class RunCommand implements Command {
       SampleCommand.generate(o, s);
     }
     SparkSession spark = SparkSessions.get("cercania run");
-    Pipeline.ingest(s, spark, IngestCommand.runId(o), Pipeline.studyInputs(s));
+    Pipeline.ingest(s, spark, IngestCommand.runId(o), Pipeline.studyInputs(s), IngestCommand.acceptedDrops(o));
     Pipeline.exposure(s, spark);
     Pipeline.panel(s, spark);
     Pipeline.estimate(s, spark);

@@ -36,8 +36,9 @@ import org.cercania.io.Tables;
  * accepted rows to {@code OUT/curated/<source>} and the rest, with a reason code, to
  * {@code OUT/rejects} (Delta tables), the normalisations applied to accepted rows to
  * {@code OUT/fixes}, then records the reconciliation (read = accepted + rejected)
- * in the manifest. All sources are checked before anything is written, so a source over the
- * rejection threshold stops the job with no table changed.
+ * in the manifest. All sources are checked before anything is written, so a truncated file, a
+ * source over the rejection threshold or one that shrank sharply against the previous run
+ * ({@link VolumeGuard}) stops the job with no table changed.
  */
 public final class IngestJob {
   /** Dependency order: references point backwards in this list. */
@@ -48,6 +49,7 @@ public final class IngestJob {
   private final String out;
   private final String runId;
   private final double maxRejectRate;
+  private VolumeGuard volumeGuard = VolumeGuard.OFF;
   /** The CRS each source's geometries were reprojected from (recorded in the manifest). */
   private final Map<String, String> crsBySource = new LinkedHashMap<>();
 
@@ -56,6 +58,12 @@ public final class IngestJob {
     this.out = out;
     this.runId = runId;
     this.maxRejectRate = maxRejectRate;
+  }
+
+  /** Compares each source's rows read with the previous run's manifest (default: no comparison). */
+  public IngestJob volumeGuard(VolumeGuard guard) {
+    this.volumeGuard = guard;
+    return this;
   }
 
   /** Result for one source. */
@@ -154,6 +162,7 @@ public final class IngestJob {
             r.read(), 100.0 * r.rejected() / r.read(), 100 * maxRejectRate, r.byReason()));
       }
     }
+    volumeGuard.check(Manifest.read(spark.sparkContext().hadoopConfiguration(), out).get("ingest"), results, progress);
     ObjectNode section = Manifest.newSection();
     section.put("run_id", runId);
     ObjectNode sources = section.putObject("sources");
