@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.cercania.config.Settings;
 import org.cercania.ingest.IngestJob;
+import org.cercania.ingest.SourceOptions;
 import org.cercania.io.SparkSessions;
 
 /** {@code cercania ingest}: validate sources against their contracts into curated Delta tables. */
@@ -28,7 +29,7 @@ public final class IngestCommand implements Command {
     Options o = StudyOptions.add(new Options(name(), "[--<source> FILE ...] --out DIR"), null);
     for (String s : IngestJob.ORDER) {
       o.value("--" + s.replace('_', '-'), "FILE", s + " file (default: the study's cercania.inputs." + s + ")");
-      o.value("--" + s.replace('_', '-') + "-format", "FORMAT", String.join(", ", org.cercania.ingest.SourceOptions.FORMATS)
+      o.value("--" + s.replace('_', '-') + "-format", "FORMAT", String.join(", ", SourceOptions.FORMATS)
           + " (default: by extension: .geojson/.json, .parquet, .xlsx, .shp, else csv)");
     }
     o.value("--districts-crs", "CRS", "CRS of the district geometries, e.g. EPSG:32718, reprojected to lon/lat WGS84 "

@@ -1,5 +1,6 @@
 package org.cercania.cli;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,9 @@ public final class Main {
       System.err.println("cercania: unknown command '" + args[0] + "'\n\n" + usage(commands));
       return 2;
     }
-    String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
     Options options = c.options();
-    if (java.util.Arrays.asList(rest).contains("--help") || java.util.Arrays.asList(rest).contains("-h")) {
+    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
       System.out.println(options.help(c.summary()));
       return 0;
     }

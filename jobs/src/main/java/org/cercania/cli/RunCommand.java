@@ -2,6 +2,7 @@ package org.cercania.cli;
 
 import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
+import org.cercania.errors.Errors;
 import org.cercania.io.Progress;
 import org.cercania.io.SparkSessions;
 
@@ -32,7 +33,7 @@ public final class RunCommand implements Command {
     Settings s = StudyOptions.settings(o);
     if (o.flag("--sample")) {
       if (!"sample".equals(o.get("--study"))) {
-        throw org.cercania.errors.Errors.usage("--sample runs the 'sample' study; drop --study " + o.get("--study"));
+        throw Errors.usage("--sample runs the 'sample' study; drop --study " + o.get("--study"));
       }
       SampleCommand.generate(o, s);
     }
@@ -42,7 +43,7 @@ public final class RunCommand implements Command {
     Pipeline.panel(s, spark);
     Pipeline.estimate(s, spark);
     Pipeline.publish(s, spark);
-    progress.info("published tables under " + s.string("cercania.out") + "/published");
+    progress.info("published tables under " + StageSettings.of(s).layout().published());
     progress.done();
     return 0;
   }

@@ -5,6 +5,7 @@ import java.nio.file.Paths;
 import java.util.Map;
 import java.util.TreeMap;
 import org.cercania.config.Settings;
+import org.cercania.errors.Errors;
 import org.cercania.sample.SampleGenerator;
 import org.cercania.sample.SampleSpec;
 
@@ -66,6 +67,6 @@ public final class SampleCommand implements Command {
     if (v.equals("constant") || v.equals("dynamic")) {
       return v.equals("dynamic");
     }
-    throw org.cercania.errors.Errors.badOptionValue("--effects", v, "constant or dynamic");
+    throw Errors.badOptionValue("--effects", v, "constant or dynamic");
   }
 }

@@ -21,12 +21,12 @@ public final class Errors {
   }
 
   public static CercaniaException unknownOption(String command, String option, Collection<String> known) {
-    return usage("cercania " + command + ": unknown option '" + option + "'; known options: " + String.join(", ", known)
+    return usage("unknown option '" + option + "'; known options: " + String.join(", ", known)
         + " (see 'cercania " + command + " --help')");
   }
 
   public static CercaniaException missingOption(String command, String option) {
-    return usage("cercania " + command + ": missing required option " + option + " (see 'cercania " + command + " --help')");
+    return usage("missing required option " + option + " (see 'cercania " + command + " --help')");
   }
 
   public static CercaniaException badOptionValue(String option, String value, String expected) {

@@ -41,12 +41,12 @@ class MainTest {
 
     Console.Run missing = run("did", "--input", "x.csv");
     assertEquals(2, missing.code());
-    assertEquals("cercania did: error [USAGE]: cercania did: missing required option --estimator (see 'cercania did --help')\n",
+    assertEquals("cercania did: error [USAGE]: missing required option --estimator (see 'cercania did --help')\n",
         missing.err());
 
     Console.Run noValue = run("sample", "--out");
     assertEquals(2, noValue.code());
-    assertEquals("cercania sample: error [USAGE]: cercania sample: option --out needs a value DIR\n", noValue.err());
+    assertEquals("cercania sample: error [USAGE]: option --out needs a value DIR\n", noValue.err());
 
     Console.Run badEstimator = run("did", "--estimator", "ols", "--input", "x.csv");
     assertEquals(2, badEstimator.code());

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
+import org.cercania.io.RunLayout;
 import org.cercania.testing.Console;
 import org.cercania.testing.Repo;
 import org.cercania.testing.SparkExtension;
@@ -72,7 +73,7 @@ class TruncatedCsvTest {
     Map<String, String> good = new LinkedHashMap<>();
     good.put("districts", BAD.resolve("districts.csv").toString());
     good.put("centers", BAD.resolve("centers.csv").toString());
-    new IngestJob(spark, out.toString(), "before", 1.0).run(good);
+    new IngestJob(spark, new RunLayout(out.toString()), "before", 1.0).run(good);
     long version = deltaVersion(spark, out.resolve("curated/centers"));
     String manifest = Files.readString(out.resolve("manifest.json"));
 
@@ -82,7 +83,7 @@ class TruncatedCsvTest {
     Files.write(centers, head);
     Map<String, String> cut = new LinkedHashMap<>(good);
     cut.put("centers", centers.toString());
-    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.toString(), "after", 1.0).run(cut));
+    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(out.toString()), "after", 1.0).run(cut));
 
     assertEquals("TRUNCATED", e.code());
     assertEquals(Errors.EXIT_INPUT, e.exitCode());

@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
 import org.cercania.io.Manifest;
+import org.cercania.io.RunLayout;
 import org.cercania.testing.Console;
 import org.cercania.testing.Repo;
 import org.cercania.testing.SparkExtension;
@@ -50,13 +51,13 @@ class VolumeDropTest {
   void aDropOverTheShareFailsNamedUnlessAccepted(SparkSession spark, @TempDir Path dir) throws IOException {
     String out = dir.resolve("out").toString();
     VolumeGuard guard = new VolumeGuard(0.20, Set.of());
-    new IngestJob(spark, out, "q1", 1.0).volumeGuard(guard).run(files(BAD.resolve("centers.csv").toString()));
+    new IngestJob(spark, new RunLayout(out), "q1", 1.0).volumeGuard(guard).run(files(BAD.resolve("centers.csv").toString()));
     long version = DeltaTable.forPath(spark, out + "/curated/centers").history(1).first().getLong(0);
 
     // 16 -> 12 rows: a 25% drop, above 20%.
     String twelve = centers(dir, 12);
     CercaniaException e = assertThrows(CercaniaException.class,
-        () -> new IngestJob(spark, out, "q2", 1.0).volumeGuard(guard).run(files(twelve)));
+        () -> new IngestJob(spark, new RunLayout(out), "q2", 1.0).volumeGuard(guard).run(files(twelve)));
     assertEquals("VOLUME_DROP", e.code());
     assertEquals(Errors.EXIT_INPUT, e.exitCode());
     assertEquals("centers (" + twelve + "): 12 rows read, 16 in the previous run's manifest: a drop of 25.0%, more than the 20.0% "
@@ -65,13 +66,13 @@ class VolumeDropTest {
     assertEquals(version, DeltaTable.forPath(spark, out + "/curated/centers").history(1).first().getLong(0), "nothing written");
 
     // 16 -> 13 rows: 18.75%, within 20%: passes, and becomes the next run's reference.
-    new IngestJob(spark, out, "q2", 1.0).volumeGuard(guard).run(files(centers(dir, 13)));
+    new IngestJob(spark, new RunLayout(out), "q2", 1.0).volumeGuard(guard).run(files(centers(dir, 13)));
     assertEquals(13, readRows(spark, out));
     // 13 -> 10 rows (23.1%) with the drop accepted for centers passes.
-    new IngestJob(spark, out, "q3", 1.0).volumeGuard(new VolumeGuard(0.20, Set.of("centers"))).run(files(centers(dir, 10)));
+    new IngestJob(spark, new RunLayout(out), "q3", 1.0).volumeGuard(new VolumeGuard(0.20, Set.of("centers"))).run(files(centers(dir, 10)));
     assertEquals(10, readRows(spark, out));
     // A looser setting lets the same drop through without the flag: 10 -> 6 is 40%.
-    new IngestJob(spark, out, "q4", 1.0).volumeGuard(new VolumeGuard(0.5, Set.of())).run(files(centers(dir, 6)));
+    new IngestJob(spark, new RunLayout(out), "q4", 1.0).volumeGuard(new VolumeGuard(0.5, Set.of())).run(files(centers(dir, 6)));
     assertEquals(6, readRows(spark, out));
   }
 
@@ -102,7 +103,7 @@ class VolumeDropTest {
   }
 
   private static long readRows(SparkSession spark, String out) {
-    JsonNode ingest = Manifest.read(spark.sparkContext().hadoopConfiguration(), out).get("ingest");
+    JsonNode ingest = Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out)).get("ingest");
     return ingest.get("sources").get("centers").get("rows_read").asLong();
   }
 
