@@ -61,9 +61,14 @@ final class StandaloneCluster implements AutoCloseable {
     return "spark://127.0.0.1:" + port;
   }
 
-  /** The spark-submit settings an application needs on this cluster (for CERCANIA_SPARK_CONF). */
+  /**
+   * The spark-submit settings an application needs on this cluster (for CERCANIA_SPARK_CONF): {@code cores}
+   * one-core executors, and the small-machine shuffle settings bin/cercania gives local runs.
+   */
   String applicationConf(int cores) {
-    return "--conf spark.cores.max=" + cores + " --conf spark.executor.cores=1 --conf spark.executor.memory=" + EXECUTOR_MEMORY
+    return "--conf spark.sql.shuffle.partitions=4 --conf spark.default.parallelism=4"
+        + " --conf spark.databricks.delta.snapshotPartitions=2 --conf spark.sql.adaptive.enabled=false"
+        + " --conf spark.cores.max=" + cores + " --conf spark.executor.cores=1 --conf spark.executor.memory=" + EXECUTOR_MEMORY
         + " --conf spark.driver.host=127.0.0.1 --conf spark.ui.enabled=false"
         + " --conf spark.executor.extraJavaOptions=-DEPSG-HSQL.directory=" + dir.resolve("epsg");
   }
