@@ -20,10 +20,11 @@ public final class RunCommand implements Command {
 
   @Override
   public Options options() {
-    return SampleCommand.sampleFlags(StudyOptions.add(new Options(name(), "[--sample [sample flags]] --out DIR [--study NAME]"), "sample"))
+    Options o = SampleCommand.sampleFlags(StudyOptions.add(new Options(name(), "[--sample [sample flags]] --out DIR [--study NAME]"), "sample"))
         .flag("--sample", "generate the embedded synthetic sample first (study 'sample')")
         .value("--run-id", "ID", "run id recorded with rejects (default: UTC time)")
         .flag("--report", "then execute the notebooks and render the HTML report under OUT/published/report (see 'report')");
+    return IngestCommand.acceptVolumeDrop(o);
   }
 
   @Override
@@ -38,7 +39,7 @@ public final class RunCommand implements Command {
       SampleCommand.generate(o, s);
     }
     SparkSession spark = SparkSessions.get("cercania run");
-    Pipeline.ingest(s, spark, IngestCommand.runId(o), Pipeline.studyInputs(s));
+    Pipeline.ingest(s, spark, IngestCommand.runId(o), Pipeline.studyInputs(s), IngestCommand.acceptedDrops(o));
     Pipeline.exposure(s, spark);
     Pipeline.panel(s, spark);
     Pipeline.estimate(s, spark);

@@ -2,6 +2,7 @@ package org.cercania.errors;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +74,20 @@ public final class Errors {
 
   public static CercaniaException inputUnreadable(Object file, String problem, Throwable cause) {
     return new CercaniaException("INPUT_UNREADABLE", EXIT_INPUT, "cannot read " + file + ": " + problem, cause);
+  }
+
+  /** A file that ends mid-record (an export that died): refused whole, never read as a smaller dataset. */
+  public static CercaniaException truncated(Object file, String problem) {
+    return new CercaniaException("TRUNCATED", EXIT_INPUT, file + " is truncated: " + problem
+        + "; the file ends mid-record, so rows after it are missing (re-export it). Nothing was written.", null);
+  }
+
+  /** A source far smaller than the previous run's: refused unless the run says it expects the drop. */
+  public static CercaniaException volumeDrop(String source, Object file, long previous, long now, double maxDrop) {
+    return new CercaniaException("VOLUME_DROP", EXIT_INPUT, String.format(Locale.ROOT,
+        "%s (%s): %,d rows read, %,d in the previous run's manifest: a drop of %.1f%%, more than the %.1f%% allowed "
+            + "(cercania.ingest.max_volume_drop). If the smaller source is expected, rerun with --accept-volume-drop %s. "
+            + "Nothing was written.", source, file, now, previous, 100.0 * (previous - now) / previous, 100 * maxDrop, source), null);
   }
 
   public static CercaniaException missingColumn(Object file, String column, Collection<String> present) {

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RunSampleIT {
 
   @Test
-  void sampleRunRecoversPlantedEffectsAndPublishesReadableParquet(SparkSession spark, @TempDir Path out) throws Exception {
-    Launcher.Result r = Launcher.run(out.resolve("run.log"), "run", "--sample", "--report", "--out", out.toString());
-    assertEquals(0, r.exitCode(), "bin/cercania run --sample --report failed");
+  void sampleRunRecoversPlantedEffectsAndPublishesReadableParquet(SparkSession spark, @TempDir Path tmp) throws Exception {
+    // The run the cluster and fault tests compare with, made once per test JVM.
+    SampleRuns.Run run = SampleRuns.full();
+    Path out = run.out();
+    Launcher.Result r = run.result();
     System.out.printf("sample run wall time: %.1f s%n", r.seconds());
     for (String stage : List.of("[ingest]", "[exposure]", "[panel]", "[estimate]", "[diagnostics]", "[publish]", "[report]")) {
       assertTrue(r.output().contains(stage + " done in"), stage + " reported its end");
@@ -59,7 +61,7 @@ class RunSampleIT {
     assertTrue(spark.read().parquet(out.resolve("published/manifest").toString()).filter("section = 'ingest'").count() > 0);
 
     // The published tables are plain Parquet that pandas reads.
-    Path py = out.resolve("read.py");
+    Path py = tmp.resolve("read.py");
     Files.writeString(py, "import sys, pandas as pd\n"
         + "for t in ['estimates', 'event_study', 'truth', 'manifest', 'district_exposure', 'center_openings',\n"
         + "          'district_polygons', 'ingest_summary', 'bacon', 'pretests']:\n"
