@@ -15,8 +15,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.cercania.did.DidSpec;
-import org.cercania.did.EventStudy;
-import org.cercania.did.FixedEffectsRegression;
+import org.cercania.did.fe.EventStudy;
+import org.cercania.did.fe.FixedEffectsRegression;
 import org.cercania.did.SeConvention;
 import org.cercania.io.RunLayout;
 import org.cercania.io.TableSchema;
@@ -118,7 +118,7 @@ class DiagnosticsTest {
     // Event times -7 .. 6 all estimated (no binning): the leads are -7 .. -2. The controls (ring2, ring3, all zero)
     // are dropped; the library's own event study, without them, must give the same test.
     Row library = new EventStudy().estimate(p.filter("outcome = 'log_enrollment'"),
-        spec.toBuilder().weights("weight").cluster("cluster_id").build()).get("pretest").first();
+        spec.toBuilder().weights("weight").cluster("cluster_id").build()).tables().get("pretest").first();
     assertEquals(6, pre.get("log_enrollment").getInt(6));
     assertEquals(library.getDouble(2), pre.get("log_enrollment").getDouble(4), 1e-8 * library.getDouble(2));
     assertEquals(library.getDouble(6), pre.get("log_enrollment").getDouble(8), 1e-9);
