@@ -17,6 +17,7 @@ import org.cercania.errors.Errors;
 import org.cercania.io.Inputs;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
+import org.cercania.io.RunLayout;
 import org.cercania.io.SparkSessions;
 
 /**
@@ -78,7 +79,7 @@ public final class DidCommand implements Command {
   private int estimate(Options o) {
     Progress progress = new Progress("did");
     Estimator estimator = Estimators.byName(o.require("--estimator"));
-    String out = o.require("--out");
+    RunLayout out = new RunLayout(o.require("--out"));
     SparkSession spark = SparkSessions.get("cercania did");
     Dataset<Row> panel = Inputs.readTable(spark, o.require("--input"), o.get("--format"));
     // Spark reads a dot in a column name as a struct field: rename such columns (first.treat -> first_treat).
@@ -96,8 +97,8 @@ public final class DidCommand implements Command {
     List<String> summary = new ArrayList<>();
     for (Map.Entry<String, Dataset<Row>> t : result.tables().entrySet()) {
       Dataset<Row> table = t.getValue().cache();
-      Outputs.writeParquet(table, out + "/" + t.getKey());
-      progress.step("wrote " + out + "/" + t.getKey(), table.count());
+      Outputs.writeParquet(table, out.table(t.getKey()));
+      progress.step("wrote " + out.table(t.getKey()), table.count());
       summary.addAll(DidSummary.table(t.getKey(), table, spec.mainConvention()));
       table.unpersist();
     }

@@ -10,6 +10,7 @@ import org.cercania.did.Estimators;
 import org.cercania.errors.Errors;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
+import org.cercania.io.RunLayout;
 import org.cercania.io.SparkSessions;
 import org.cercania.io.TableSchema;
 import org.cercania.montecarlo.MonteCarloStudy;
@@ -47,7 +48,7 @@ public final class MonteCarloCommand implements Command {
 
   @Override
   public int run(Options o) throws InterruptedException {
-    String out = o.require("--out");
+    RunLayout out = new RunLayout(o.require("--out"));
     int reps = positive(o, "--replications", 200);
     int threads = positive(o, "--parallel", 2);
     StaggeredSimulation sim = new StaggeredSimulation(o.integer("--units", 300), o.integer("--periods", 8), o.longValue("--seed", 1));
@@ -68,8 +69,8 @@ public final class MonteCarloCommand implements Command {
       }
     });
     List<Row> summary = MonteCarloStudy.summarise(rows, estimators);
-    Outputs.writeParquet(table(spark, "montecarlo", rows), out + "/montecarlo");
-    Outputs.writeParquet(table(spark, "montecarlo_summary", summary), out + "/montecarlo_summary");
+    Outputs.writeParquet(table(spark, "montecarlo", rows), out.table("montecarlo"));
+    Outputs.writeParquet(table(spark, "montecarlo_summary", summary), out.table("montecarlo_summary"));
     for (String line : MonteCarloStudy.report(summary, reps, sim.overallAtt()).split("\n")) {
       if (!line.isBlank()) {
         progress.info(line);

@@ -1,6 +1,7 @@
 package org.cercania.cli;
 
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
 import org.cercania.errors.Errors;
@@ -8,6 +9,7 @@ import org.cercania.estimate.EstimateJob;
 import org.cercania.estimate.Truth;
 import org.cercania.exposure.ExposureJob;
 import org.cercania.ingest.IngestJob;
+import org.cercania.ingest.VolumeGuard;
 import org.cercania.panel.PanelJob;
 import org.cercania.publish.PublishJob;
 import org.cercania.spark.JobGroup;
@@ -16,21 +18,23 @@ import org.cercania.spark.JobGroup;
 final class Pipeline {
   private Pipeline() {}
 
-  static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files) {
-    ingest(s, spark, runId, files, Map.of(), null, Map.of());
+  static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files, Set<String> acceptVolumeDrop) {
+    ingest(s, spark, runId, files, Map.of(), null, Map.of(), acceptVolumeDrop);
   }
 
   /**
    * {@code formats}, {@code encoding} and {@code crs}: what the command line gives (--SOURCE-format,
-   * --encoding for every text source, --SOURCE-crs), over the study's.
+   * --encoding for every text source, --SOURCE-crs), over the study's; {@code acceptVolumeDrop}: the sources
+   * allowed to shrink beyond cercania.ingest.max_volume_drop (--accept-volume-drop).
    */
   static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files, Map<String, String> formats,
-      String encoding, Map<String, String> crs) {
+      String encoding, Map<String, String> crs, Set<String> acceptVolumeDrop) {
     if (files.isEmpty()) {
       throw Errors.usage("no input given; pass --<source> FILE or a --study whose cercania.inputs name files");
     }
     StageSettings st = StageSettings.of(s);
     JobGroup.run(spark, "cercania ingest", () -> new IngestJob(spark, st.layout(), runId, st.maxRejectRate())
+        .volumeGuard(new VolumeGuard(st.maxVolumeDrop(), acceptVolumeDrop))
         .run(files, StageSettings.sourceOptions(s, formats, encoding, crs)));
   }
 

@@ -15,14 +15,16 @@ public final class RunCommand implements Command {
 
   @Override
   public String summary() {
-    return "Run all stages (sample with --sample, ingest, exposure, panel, estimate, publish) and print estimates next to the planted truth.";
+    return "Run all stages (sample with --sample, ingest, exposure, panel, estimate, publish; the report with --report) and print estimates next to the planted truth.";
   }
 
   @Override
   public Options options() {
-    return SampleCommand.sampleFlags(StudyOptions.add(new Options(name(), "[--sample [sample flags]] --out DIR [--study NAME]"), "sample"))
+    Options o = SampleCommand.sampleFlags(StudyOptions.add(new Options(name(), "[--sample [sample flags]] --out DIR [--study NAME]"), "sample"))
         .flag("--sample", "generate the embedded synthetic sample first (study 'sample')")
-        .value("--run-id", "ID", "run id recorded with rejects (default: UTC time)");
+        .value("--run-id", "ID", "run id recorded with rejects (default: UTC time)")
+        .flag("--report", "then execute the notebooks and render the HTML report under OUT/published/report (see 'report')");
+    return IngestCommand.acceptVolumeDrop(o);
   }
 
   @Override
@@ -38,12 +40,15 @@ public final class RunCommand implements Command {
       SampleCommand.generate(o, s);
     }
     SparkSession spark = SparkSessions.get("cercania run");
-    Pipeline.ingest(s, spark, IngestCommand.runId(o), Pipeline.studyInputs(s));
+    Pipeline.ingest(s, spark, IngestCommand.runId(o), Pipeline.studyInputs(s), IngestCommand.acceptedDrops(o));
     Pipeline.exposure(s, spark);
     Pipeline.panel(s, spark);
     Pipeline.estimate(s, spark);
     Pipeline.publish(s, spark);
     progress.info("published tables under " + StageSettings.of(s).layout().published());
+    if (o.flag("--report")) {
+      ReportCommand.render(StageSettings.of(s).layout().root(), null, "python3", 600);
+    }
     progress.done();
     return 0;
   }

@@ -23,6 +23,7 @@ record StageSettings(
     Map<String, String> inputs,
     String truthFile,
     double maxRejectRate,
+    double maxVolumeDrop,
     ExposureSpec exposure,
     List<Double> treatmentRingsKm,
     Map<String, List<String>> icdFamilies,
@@ -33,7 +34,8 @@ record StageSettings(
   static StageSettings of(Settings s) {
     String truth = s.has("cercania.inputs.truth") ? s.string("cercania.inputs.truth") : "";
     return new StageSettings(new RunLayout(s.string("cercania.out")), s.has("cercania.study") ? s.string("cercania.study") : "",
-        inputs(s), truth.isBlank() ? null : truth, s.number("cercania.ingest.max_reject_rate"), exposure(s),
+        inputs(s), truth.isBlank() ? null : truth, s.number("cercania.ingest.max_reject_rate"),
+        s.number("cercania.ingest.max_volume_drop"), exposure(s),
         s.numbers("cercania.exposure.treatment_rings_km"), icdFamilies(s), s.integer("cercania.estimate.event_min"),
         s.integer("cercania.estimate.event_max"), seConvention(s));
   }

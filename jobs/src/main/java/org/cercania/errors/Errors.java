@@ -2,6 +2,7 @@ package org.cercania.errors;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,6 +76,20 @@ public final class Errors {
     return new CercaniaException("INPUT_UNREADABLE", EXIT_INPUT, "cannot read " + file + ": " + problem, cause);
   }
 
+  /** A file that ends mid-record (an export that died): refused whole, never read as a smaller dataset. */
+  public static CercaniaException truncated(Object file, String problem) {
+    return new CercaniaException("TRUNCATED", EXIT_INPUT, file + " is truncated: " + problem
+        + "; the file ends mid-record, so rows after it are missing (re-export it). Nothing was written.", null);
+  }
+
+  /** A source far smaller than the previous run's: refused unless the run says it expects the drop. */
+  public static CercaniaException volumeDrop(String source, Object file, long previous, long now, double maxDrop) {
+    return new CercaniaException("VOLUME_DROP", EXIT_INPUT, String.format(Locale.ROOT,
+        "%s (%s): %,d rows read, %,d in the previous run's manifest: a drop of %.1f%%, more than the %.1f%% allowed "
+            + "(cercania.ingest.max_volume_drop). If the smaller source is expected, rerun with --accept-volume-drop %s. "
+            + "Nothing was written.", source, file, now, previous, 100.0 * (previous - now) / previous, 100 * maxDrop, source), null);
+  }
+
   public static CercaniaException missingColumn(Object file, String column, Collection<String> present) {
     return new CercaniaException("MISSING_COLUMN", EXIT_INPUT,
         file + ": required column '" + column + "' is missing; columns present: " + String.join(", ", present), null);
@@ -105,8 +120,29 @@ public final class Errors {
         + ") != accepted (" + accepted + ") + rejected (" + rejected + "); refusing to publish", null);
   }
 
+  /** A key that must be unique repeats: names both rows. */
+  public static CercaniaException duplicateRow(Object file, long row, String field, String value, long firstRow) {
+    return new CercaniaException("DUPLICATE_KEY", EXIT_INPUT, file + " row " + row + ", field '" + field + "': value '" + value
+        + "' already appears in row " + firstRow + "; it must be unique", null);
+  }
+
+  public static CercaniaException missingValue(Object file, long row, String field) {
+    return new CercaniaException("MISSING_VALUE", EXIT_INPUT, file + " row " + row + ", field '" + field + "': the value is empty", null);
+  }
+
+  /** A file holds fewer units than a draw needs. */
+  public static CercaniaException tooFewUnits(Object file, String what, long have, long need) {
+    return new CercaniaException("TOO_FEW_UNITS", EXIT_INPUT, file + ": " + what + " has " + have + " units (data rows), the draw"
+        + " needs " + need, null);
+  }
+
   public static CercaniaException estimation(String estimator, String problem) {
     return new CercaniaException("ESTIMATION", EXIT_ESTIMATION, estimator + ": " + problem, null);
+  }
+
+  /** A program or package the command needs is not installed; {@code install} says how to get it. */
+  public static CercaniaException missingDependency(String what, String install) {
+    return new CercaniaException("DEPENDENCY_MISSING", 1, what + " not found; " + install, null);
   }
 
   public static CercaniaException output(Path dir, String problem, Throwable cause) {

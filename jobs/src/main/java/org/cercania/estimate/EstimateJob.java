@@ -106,6 +106,7 @@ public final class EstimateJob {
       }
     }
     progress.step("event studies (" + efits.size() + " outcomes)", efits.values().stream().mapToLong(FixedEffectsRegression.Fit::nObs).sum());
+    new Diagnostics(spark, layout, convention).run(panel, efits, levels, controls.size());
     panel.unpersist();
     Comparator<Row> order = Comparator.<Row>comparingInt(r -> Outcome.FAMILIES.indexOf(r.getString(0)))
         .thenComparing(r -> r.getString(1));

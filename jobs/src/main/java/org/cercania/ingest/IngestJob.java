@@ -47,8 +47,9 @@ import org.cercania.io.TableSchema;
  * accepted rows to {@code OUT/curated/<source>} and the rest, with a reason code, to
  * {@code OUT/rejects} (Delta tables), the normalisations applied to accepted rows to
  * {@code OUT/fixes}, then records the reconciliation (read = accepted + rejected)
- * in the manifest. All sources are checked before anything is written, so a source over the
- * rejection threshold stops the job with no table changed.
+ * in the manifest. All sources are checked before anything is written, so a truncated file, a
+ * source over the rejection threshold or one that shrank sharply against the previous run
+ * ({@link VolumeGuard}) stops the job with no table changed.
  */
 public final class IngestJob {
   /** Dependency order: references point backwards in this list. */
@@ -60,6 +61,7 @@ public final class IngestJob {
   private final String runId;
   private final double maxRejectRate;
   private final SourceLoader loader;
+  private VolumeGuard volumeGuard = VolumeGuard.OFF;
 
   public IngestJob(SparkSession spark, RunLayout layout, String runId, double maxRejectRate) {
     this.spark = spark;
@@ -67,6 +69,12 @@ public final class IngestJob {
     this.runId = runId;
     this.maxRejectRate = maxRejectRate;
     this.loader = new SourceLoader(spark);
+  }
+
+  /** Compares each source's rows read with the previous run's manifest (default: no comparison). */
+  public IngestJob volumeGuard(VolumeGuard guard) {
+    this.volumeGuard = guard;
+    return this;
   }
 
   /** Result for one source. */
@@ -102,6 +110,7 @@ public final class IngestJob {
     }
     List<SourceResult> results = checked.values().stream().map(Checked::result).toList();
     enforceRejectThreshold(results);
+    volumeGuard.check(Manifest.read(spark.sparkContext().hadoopConfiguration(), layout).get("ingest"), results, progress);
     write(checked, progress);
     checked.values().forEach(c -> c.rows().unpersist());
     progress.done();

@@ -24,8 +24,8 @@ import org.cercania.io.TableSchema;
 
 /**
  * Reads one CSV source as text fields, keeping each record's data-row number (1 = first row after
- * the header), so every rejected row can be named. A missing required column or an
- * empty file fails here, naming the file.
+ * the header), so every rejected row can be named. A missing required column, an
+ * empty file or a truncated one ({@link CsvTail}) fails here, naming the file.
  */
 final class SourceReader {
   static final String LINE = "__line";
@@ -65,6 +65,7 @@ final class SourceReader {
       throw Errors.inputUnreadable(file, "its header line does not split into columns ('" + present.get(0) + "'); the delimiter "
           + "must be ',', ';' or tab", null);
     }
+    CsvTail.check(spark.sparkContext().hadoopConfiguration(), file, dialect, present.size());
     TextFrame.requireColumns(file, contract, columns, generated, present);
     // Every header column as text, plus the parser's record of lines it could not split.
     List<StructField> fields = new ArrayList<>();

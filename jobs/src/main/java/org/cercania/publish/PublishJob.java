@@ -19,8 +19,9 @@ import org.cercania.io.RunLayout;
 
 /**
  * The publish stage: plain Parquet snapshots under {@code OUT/published/} for notebooks and other
- * readers without Delta (estimates, event_study, truth when the study has one, manifest), each
- * written beside and renamed into place so a reader never sees half a table.
+ * readers without Delta (estimates, event_study, truth when the study has one, the map, quality and
+ * diagnostics tables of {@link AnalystTables}, manifest), each written beside and renamed into place so a
+ * reader never sees half a table.
  */
 public final class PublishJob {
   private final SparkSession spark;
@@ -45,8 +46,14 @@ public final class PublishJob {
       Outputs.writeParquet(truth.coalesce(1), layout.published("truth"));
       progress.step("published truth", spark.read().parquet(layout.published("truth")).count());
     }
+    Map<String, Dataset<Row>> extra = AnalystTables.build(spark, layout, progress);
+    for (Map.Entry<String, Dataset<Row>> t : extra.entrySet()) {
+      Outputs.writeParquet(t.getValue().coalesce(1), layout.published(t.getKey()));
+      progress.step("published " + t.getKey(), spark.read().parquet(layout.published(t.getKey())).count());
+    }
     ObjectNode section = Manifest.newSection();
-    section.put("tables", truthFile == null ? "estimates, event_study, manifest" : "estimates, event_study, truth, manifest");
+    section.put("tables", (truthFile == null ? "estimates, event_study, " : "estimates, event_study, truth, ")
+        + String.join(", ", extra.keySet()) + ", manifest");
     Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "publish", section);
     ObjectNode manifest = Manifest.read(spark.sparkContext().hadoopConfiguration(), layout);
     List<Row> rows = new ArrayList<>();

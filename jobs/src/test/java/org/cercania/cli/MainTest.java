@@ -20,7 +20,7 @@ class MainTest {
 
   @Test
   void everyCommandPrintsItsHelp() {
-    List<String> names = List.of("sample", "ingest", "exposure", "panel", "estimate", "publish", "run", "did", "montecarlo", "bench");
+    List<String> names = List.of("sample", "ingest", "exposure", "panel", "estimate", "publish", "run", "report", "did", "montecarlo", "trial", "bench");
     assertEquals(names, List.copyOf(Main.commands().keySet()));
     for (String c : names) {
       Console.Run r = run(c, "--help");
@@ -44,6 +44,18 @@ class MainTest {
         + " centers, none of school_years, survey, femicides, hospitalizations; there would be nothing to estimate. Add one to the"
         + " study or give it with --set cercania.inputs.SOURCE=FILE\n", r.err());
     assertEquals(false, Files.exists(Paths.get("/tmp/cercania-no-outcomes")));
+  }
+
+  @Test
+  void trialActionsPrintTheirHelp() {
+    for (String a : List.of("assign", "estimate", "montecarlo")) {
+      Console.Run r = run("trial", a, "--help");
+      assertEquals(0, r.code(), a);
+      assertTrue(r.out().startsWith("usage: cercania trial " + a + " "), r.out());
+    }
+    Console.Run unknown = run("trial", "shuffle");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().startsWith("cercania trial: unknown action 'shuffle'"), unknown.err());
   }
 
   @Test

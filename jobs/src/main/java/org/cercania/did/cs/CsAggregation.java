@@ -54,9 +54,18 @@ final class CsAggregation {
     if (!post.isEmpty()) {
       out.add(x.weighted("simple", null, post, true));
     }
-    // dynamic
     out.addAll(dynamic(x, cells, spec, options));
-    // group
+    out.addAll(group(x, est, post));
+    out.addAll(calendar(x, cells));
+    return out;
+  }
+
+  /**
+   * aggte's group aggregation: each cohort's post-treatment cells, and their cohort-size weighted
+   * mean (with the estimation effect of the weights).
+   */
+  private static List<Target> group(Ctx x, AttGt est, List<GtCell> post) {
+    List<Target> out = new ArrayList<>();
     List<Target> byGroup = new ArrayList<>();
     List<Integer> groupIdx = new ArrayList<>();
     for (int gi = 0; gi < est.panel.cohorts.length; gi++) {
@@ -89,7 +98,12 @@ final class CsAggregation {
       out.add(new Target("group", null, num / s, overall.cellCoef(), cohortCoef, constant));
       out.addAll(byGroup);
     }
-    // calendar
+    return out;
+  }
+
+  /** aggte's calendar aggregation: each period's treated cells from the first cohort on, and their mean. */
+  private static List<Target> calendar(Ctx x, List<GtCell> cells) {
+    List<Target> out = new ArrayList<>();
     int minG = cells.stream().mapToInt(GtCell::g).min().getAsInt();
     TreeSet<Integer> times = new TreeSet<>();
     cells.forEach(c -> times.add(c.t()));

@@ -10,7 +10,7 @@ import org.cercania.did.DidSpec;
  * control rule of R did's compute.att_gt (never treated, or not yet treated by
  * {@link #threshold}). A {@link #reference} cell is the universal base period itself (ATT 0).
  */
-public record GtCell(int index, int g, int t, int base, int tIdx, int baseIdx, boolean post, boolean reference,
+record GtCell(int index, int g, int t, int base, int tIdx, int baseIdx, boolean post, boolean reference,
     boolean notYet, int threshold) implements Serializable {
 
   /** 1 treated, 0 control, -1 not in the cell. */

@@ -7,7 +7,7 @@ import java.io.Serializable;
  * covariates) pivoted by period index, so every later pass reads one small row per unit. For
  * repeated cross-sections a row is one observation: {@link #period} says which period it is from.
  */
-public final class UnitRow implements Serializable {
+final class UnitRow implements Serializable {
   /** Kept and used. */
   public static final int OK = 0;
   /** Cohort in (first period, first period + anticipation]: never in a cell, counted in n (as R did). */

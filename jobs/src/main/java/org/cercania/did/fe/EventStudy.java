@@ -77,30 +77,44 @@ public final class EventStudy extends PanelEstimator<DidResult> {
   /** Joint Wald test that every lead (event time below -1) is zero: F = W/q against F(q, G-1). */
   static Dataset<Row> preTrendTest(SparkSession spark, String estimator, FixedEffectsRegression.Fit fit, List<Integer> levels,
       SeConvention c, List<String> notes) {
-    List<Integer> idx = new ArrayList<>();
-    for (int i = 0; i < levels.size(); i++) {
-      if (levels.get(i) < -1 && !fit.dropped()[i]) {
-        idx.add(i);
-      }
-    }
     List<Row> rows = new ArrayList<>();
-    if (!idx.isEmpty()) {
-      double[] b = new double[idx.size()];
-      double[][] v = new double[idx.size()][idx.size()];
-      double[][] full = fit.vcov(c);
-      for (int i = 0; i < b.length; i++) {
-        b[i] = fit.beta()[idx.get(i)];
-        for (int j = 0; j < b.length; j++) {
-          v[i][j] = full[idx.get(i)][idx.get(j)];
-        }
-      }
-      double[] f = Inference.waldF(b, v, fit.nClusters());
-      rows.add(RowFactory.create(estimator, "leads_jointly_zero", f[0] * b.length, f[0], b.length, fit.nClusters() - 1, f[1],
-          c.label()));
+    LeadsTest t = leadsTest(fit, levels, 0, c);
+    if (t != null) {
+      rows.add(RowFactory.create(estimator, "leads_jointly_zero", t.wald(), t.f(), t.df1(), t.df2(), t.pValue(), c.label()));
     } else {
       notes.add("no lead (event time below -1) to test for pre-trends");
     }
     return spark.createDataFrame(rows, TableSchema.load("pretest").structType());
+  }
+
+  /** The joint lead test's numbers: Wald W, F = W / df1, df1 leads, df2 = G - 1, p-value from F(df1, df2). */
+  public record LeadsTest(double wald, double f, int df1, long df2, double pValue) {}
+
+  /**
+   * The joint test that every estimated lead is zero, from a fit whose coefficient {@code offset + j} is event
+   * time {@code levels.get(j)} (the first {@code offset} coefficients being controls); null without a lead.
+   */
+  public static LeadsTest leadsTest(FixedEffectsRegression.Fit fit, List<Integer> levels, int offset, SeConvention c) {
+    List<Integer> idx = new ArrayList<>();
+    for (int j = 0; j < levels.size(); j++) {
+      if (levels.get(j) < -1 && !fit.dropped()[offset + j]) {
+        idx.add(offset + j);
+      }
+    }
+    if (idx.isEmpty()) {
+      return null;
+    }
+    double[] b = new double[idx.size()];
+    double[][] v = new double[idx.size()][idx.size()];
+    double[][] full = fit.vcov(c);
+    for (int i = 0; i < b.length; i++) {
+      b[i] = fit.beta()[idx.get(i)];
+      for (int j = 0; j < b.length; j++) {
+        v[i][j] = full[idx.get(i)][idx.get(j)];
+      }
+    }
+    double[] f = Inference.waldF(b, v, fit.nClusters());
+    return new LeadsTest(f[0] * b.length, f[0], b.length, fit.nClusters() - 1, f[1]);
   }
 
   /** The full covariance of the event-time coefficients, long format, event times in order (-1 is the omitted reference). */
