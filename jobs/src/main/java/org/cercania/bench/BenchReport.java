@@ -46,8 +46,9 @@ public final class BenchReport {
 
   private static Row row(Measurement m, String sparkSettings) {
     Reading r = m.reading();
-    return RowFactory.create(m.name(), m.mode(), m.rows(), r.seconds(), r.cpuSeconds(), m.rowsPerSecond(), m.ratioToFloor(),
-        r.peakHeapBytes() < 0 ? null : r.peakHeapBytes() / MIB, r.peakRssBytes() < 0 ? null : r.peakRssBytes() / MIB,
+    return RowFactory.create(m.name(), m.mode(), m.rows(), r.seconds(), r.cpuSeconds(), m.rowsPerSecond(),
+        Double.isNaN(m.ratioToFloor()) ? null : m.ratioToFloor(), r.peakHeapBytes() < 0 ? null : r.peakHeapBytes() / MIB,
+        r.peakRssBytes() < 0 ? null : r.peakRssBytes() / MIB,
         Double.isNaN(m.estimate()) ? null : m.estimate(), m.agrees(), m.command(), sparkSettings);
   }
 
@@ -60,15 +61,19 @@ public final class BenchReport {
     b.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Measurement m : ms) {
       Reading r = m.reading();
-      b.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.2f | %.2f | %,.0f | %.1f | %s | %s | %s | %s |%n", m.rows(), m.name(),
-          m.mode(), r.seconds(), r.cpuSeconds(), m.rowsPerSecond(), m.ratioToFloor(), mib(r.peakHeapBytes()), mib(r.peakRssBytes()),
+      b.append(String.format(Locale.ROOT, "| %,d | %s | %s | %.2f | %.2f | %,.0f | %s | %s | %s | %s | %s |%n", m.rows(), m.name(),
+          m.mode(), r.seconds(), r.cpuSeconds(), m.rowsPerSecond(), ratio(m), mib(r.peakHeapBytes()), mib(r.peakRssBytes()),
           Double.isNaN(m.estimate()) ? "" : String.format(Locale.ROOT, "%.4f", m.estimate()),
           m.agrees() == null ? "" : m.agrees() ? "yes" : "NO"));
     }
     b.append("\nx floor: seconds over a bare scan + one groupBy(unit) of the same panel in the warm JVM (for cross-join: over the"
         + " indexed exposure run). in_process: the library on a warm session, tables written; process: `bin/cercania did`,"
-        + " JVM start included; scaled: timed on a sample of units, scaled linearly.\n");
+        + " JVM start included (run-sample: `bin/cercania run --sample`, rows = its panel rows); scaled: timed on a sample of units, scaled linearly.\n");
     return b.toString();
+  }
+
+  private static String ratio(Measurement m) {
+    return Double.isNaN(m.ratioToFloor()) ? "" : String.format(Locale.ROOT, "%.1f", m.ratioToFloor());
   }
 
   private static String mib(long bytes) {

@@ -14,6 +14,7 @@ import org.cercania.bench.BenchSettings;
 import org.cercania.bench.DidBench;
 import org.cercania.bench.ExposureBench;
 import org.cercania.bench.Measurement;
+import org.cercania.bench.SampleRunBench;
 import org.cercania.errors.Errors;
 import org.cercania.io.Progress;
 import org.cercania.io.SparkSessions;
@@ -43,6 +44,7 @@ public final class BenchCommand implements Command {
         .value("--estimators", "A,B", "cases to time, of: " + String.join(", ", BenchCase.names()) + " (default all)")
         .flag("--skip-process", "time the estimators inside this process only (no bin/cercania did processes)")
         .flag("--skip-exposure", "do not time exposure against the cross join")
+        .flag("--skip-run", "do not time the whole sample run (bin/cercania run --sample, about 2-3 minutes)")
         .value("--exposure-units", "N", "units of the exposure run (x 17 years)", "100000")
         .value("--exposure-sample", "N", "units the cross join runs on (scaled linearly to --exposure-units)", "1000");
   }
@@ -65,6 +67,11 @@ public final class BenchCommand implements Command {
     if (settings.runExposure()) {
       ms.addAll(new ExposureBench(spark, progress::info).run(settings.exposureUnits(),
           Math.min(settings.exposureSample(), settings.exposureUnits()), home()));
+    }
+    if (settings.runProcesses() && !o.flag("--skip-run")) {
+      Measurement run = SampleRunBench.run(spark, settings);
+      progress.info(BenchReport.line(run));
+      ms.add(run);
     }
     String md = BenchReport.write(spark, dir, ms, commandLine(o, settings.master()), sparkSettings(spark));
     progress.step("wrote " + dir.resolve("bench.parquet") + " and bench.md", ms.size());
@@ -132,7 +139,7 @@ public final class BenchCommand implements Command {
         b.append(' ').append(opt).append(' ').append(o.get(opt));
       }
     }
-    for (String flag : List.of("--skip-process", "--skip-exposure")) {
+    for (String flag : List.of("--skip-process", "--skip-exposure", "--skip-run")) {
       if (o.flag(flag)) {
         b.append(' ').append(flag);
       }
