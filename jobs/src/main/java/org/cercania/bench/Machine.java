@@ -17,7 +17,7 @@ final class Machine {
     String mem = field(Paths.get("/proc/meminfo"), "MemTotal")
         .map(v -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(v.replace("kB", "").trim()) / 1024.0 / 1024.0))
         .orElse("unknown memory");
-    String load = read(Paths.get("/proc/loadavg")).map(l -> ", load average " + l.split(" ")[0] + " at the start").orElse("");
+    String load = read(Paths.get("/proc/loadavg")).map(l -> ", 1-minute load average " + l.split(" ")[0] + " when the table was written").orElse("");
     return String.format(Locale.ROOT, "%d cores, %s, %s, %s %s, Java %s%s", Runtime.getRuntime().availableProcessors(), mem, model,
         System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"), load);
   }
