@@ -135,7 +135,7 @@ public final class BenchCommand implements Command {
   private static String commandLine(Options o, String master) {
     StringBuilder b = new StringBuilder("bin/cercania --master " + master + " bench");
     for (String opt : List.of("--rows", "--out", "--estimators", "--exposure-units", "--exposure-sample")) {
-      if (o.get(opt) != null) {
+      if (o.get(opt) != null && !(opt.startsWith("--exposure") && o.flag("--skip-exposure"))) {
         b.append(' ').append(opt).append(' ').append(o.get(opt));
       }
     }
