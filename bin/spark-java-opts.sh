@@ -1,4 +1,4 @@
-# Sourced by bin/cercania and bin/bench: the JVM options Spark needs on Java 17 (Spark adds the
+# Sourced by bin/cercania: the JVM options Spark needs on Java 17 (Spark adds the
 # same list to its executors). Defines the array SPARK_JAVA17_OPENS.
 SPARK_JAVA17_OPENS=(-XX:+IgnoreUnrecognizedVMOptions)
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \

@@ -20,7 +20,7 @@ public final class Main {
         new StageCommand("estimate", "TWFE by distance ring and event studies for every outcome into OUT/results (Delta).", Pipeline::estimate),
         new StageCommand("publish", "Write Parquet snapshots under OUT/published (estimates, event_study, truth, maps, ingest summary, diagnostics, manifest).",
             Pipeline::publish),
-        new RunCommand(), new ReportCommand(), new DidCommand(), new MonteCarloCommand(), new TrialCommand())) {
+        new RunCommand(), new ReportCommand(), new DidCommand(), new MonteCarloCommand(), new TrialCommand(), new BenchCommand())) {
       m.put(c.name(), c);
     }
     return m;

@@ -32,6 +32,7 @@ public final class RunCommand implements Command {
     Progress progress = new Progress("run");
     o.require("--out");
     Settings s = StudyOptions.settings(o);
+    StageSettings.of(s).requireOutcomeInputs();
     if (o.flag("--sample")) {
       if (!"sample".equals(o.get("--study"))) {
         throw Errors.usage("--sample runs the 'sample' study; drop --study " + o.get("--study"));

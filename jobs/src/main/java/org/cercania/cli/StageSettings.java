@@ -40,6 +40,21 @@ record StageSettings(
         s.integer("cercania.estimate.event_max"), seConvention(s));
   }
 
+  /** The sources that carry outcomes; districts, population and centers only give exposure and denominators. */
+  static final List<String> OUTCOME_SOURCES = List.of("school_years", "survey", "femicides", "hospitalizations");
+
+  /**
+   * Fails before any stage starts when the study names no outcome source: ingest and exposure would
+   * run, and the estimate stage would then find nothing to estimate.
+   */
+  void requireOutcomeInputs() {
+    if (inputs.keySet().stream().noneMatch(OUTCOME_SOURCES::contains)) {
+      throw Errors.usage((study.isEmpty() ? "the study" : "study '" + study + "'") + " names no outcome source: its cercania.inputs are "
+          + (inputs.isEmpty() ? "empty" : String.join(", ", inputs.keySet())) + ", none of " + String.join(", ", OUTCOME_SOURCES)
+          + "; there would be nothing to estimate. Add one to the study or give it with --set cercania.inputs.SOURCE=FILE");
+    }
+  }
+
   /** The source files a study names (cercania.inputs.*), in ingest order. */
   private static Map<String, String> inputs(Settings s) {
     Map<String, String> files = new LinkedHashMap<>();

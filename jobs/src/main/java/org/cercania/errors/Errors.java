@@ -148,4 +148,9 @@ public final class Errors {
   public static CercaniaException output(Path dir, String problem, Throwable cause) {
     return new CercaniaException("OUTPUT", 1, "cannot write " + dir + ": " + problem, cause);
   }
+
+  /** A command run as a child process (the benchmark's whole-process runs) failed; its output is in {@code log}. */
+  public static CercaniaException subprocess(String command, int exitCode, Path log) {
+    return new CercaniaException("SUBPROCESS", 1, "'" + command + "' exited with code " + exitCode + "; its output is in " + log, null);
+  }
 }

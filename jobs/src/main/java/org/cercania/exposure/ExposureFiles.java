@@ -33,6 +33,14 @@ import scala.Tuple2;
  * is line 1) and the field.
  */
 public final class ExposureFiles {
+  /** The centers exposure reads: id, point, opening and (optional) closing date. */
+  public static final StructType CENTERS = DataTypes.createStructType(List.of(
+      DataTypes.createStructField("center_id", DataTypes.StringType, false),
+      DataTypes.createStructField("lon", DataTypes.DoubleType, false),
+      DataTypes.createStructField("lat", DataTypes.DoubleType, false),
+      DataTypes.createStructField("opened_on", DataTypes.DateType, false),
+      DataTypes.createStructField("closed_on", DataTypes.DateType, true)));
+
   private static final String LON_EXPECTED = "a longitude in [-180, 180] degrees";
   private static final String LAT_EXPECTED = "a latitude in [-90, 90] degrees";
 
@@ -83,13 +91,7 @@ public final class ExposureFiles {
       }
       rows.add(RowFactory.create(id, lon, lat, Date.valueOf(opened), closed == null ? null : Date.valueOf(closed)));
     }
-    StructType schema = DataTypes.createStructType(List.of(
-        DataTypes.createStructField("center_id", DataTypes.StringType, false),
-        DataTypes.createStructField("lon", DataTypes.DoubleType, false),
-        DataTypes.createStructField("lat", DataTypes.DoubleType, false),
-        DataTypes.createStructField("opened_on", DataTypes.DateType, false),
-        DataTypes.createStructField("closed_on", DataTypes.DateType, true)));
-    return spark.createDataFrame(rows, schema);
+    return spark.createDataFrame(rows, CENTERS);
   }
 
   private static double number(Path file, long line, String field, String v, double min, double max, String expected) {

@@ -3,6 +3,8 @@ package org.cercania.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.List;
 import org.cercania.testing.Console;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,7 @@ class MainTest {
 
   @Test
   void everyCommandPrintsItsHelp() {
-    List<String> names = List.of("sample", "ingest", "exposure", "panel", "estimate", "publish", "run", "report", "did", "montecarlo", "trial");
+    List<String> names = List.of("sample", "ingest", "exposure", "panel", "estimate", "publish", "run", "report", "did", "montecarlo", "trial", "bench");
     assertEquals(names, List.copyOf(Main.commands().keySet()));
     for (String c : names) {
       Console.Run r = run(c, "--help");
@@ -31,6 +33,17 @@ class MainTest {
     for (String c : names) {
       assertTrue(top.out().contains("  " + c + " "), c);
     }
+  }
+
+  @Test
+  void aStudyWithoutOutcomeSourcesIsRefusedBeforeItStarts() {
+    // the peru study names districts, centers and population only: nothing to estimate
+    Console.Run r = run("run", "--study", "peru", "--out", "/tmp/cercania-no-outcomes");
+    assertEquals(2, r.code());
+    assertEquals("cercania run: error [USAGE]: study 'peru' names no outcome source: its cercania.inputs are districts, population,"
+        + " centers, none of school_years, survey, femicides, hospitalizations; there would be nothing to estimate. Add one to the"
+        + " study or give it with --set cercania.inputs.SOURCE=FILE\n", r.err());
+    assertEquals(false, Files.exists(Paths.get("/tmp/cercania-no-outcomes")));
   }
 
   @Test

@@ -42,6 +42,15 @@ final class WithinSums implements Serializable {
   private final int kDense;
   private final List<Integer> levels;
   private final boolean hasCategory;
+  /**
+   * Whether the unit passes read the category levels through the periods: with the category constant
+   * within a unit's period (Sun-Abraham's cells and event times are functions of the unit's cohort and
+   * the period), a unit's sum by level is its sum by period re-labelled by the level it has there, so
+   * the aggregation pivots T periods (plus each period's level) instead of T periods and L levels.
+   * Chosen in {@link #units} when the levels outnumber the periods; a unit whose level varies within a
+   * period turns it off there (and that pass is redone the wide way).
+   */
+  private boolean levelsByPeriod;
 
   WithinSums(int kDense, List<Integer> levels, boolean hasCategory) {
     this.kDense = kDense;
@@ -165,6 +174,17 @@ final class WithinSums implements Serializable {
    * units and those whose rows all lie in one cluster. Returns whether every unit is in one cluster.
    */
   boolean units(Dataset<Row> slim, Map<String, Gram> grams, int[] allTimes) {
+    levelsByPeriod = hasCategory && levels.size() > allTimes.length;
+    Boolean nested = unitsPass(slim, grams, allTimes);
+    if (nested == null) {
+      levelsByPeriod = false;
+      nested = unitsPass(slim, grams, allTimes);
+    }
+    return nested;
+  }
+
+  /** {@link #units}; null (and the Gram untouched) when some unit's level varies within a period while pivoting by period. */
+  private Boolean unitsPass(Dataset<Row> slim, Map<String, Gram> grams, int[] allTimes) {
     List<Column> aggs = unitColumns(allTimes, null);
     aggs.add(sum(col("w").multiply(col("y"))));
     Dataset<Row> byUnit = slim.groupBy(col("k"), col("u")).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
@@ -173,11 +193,15 @@ final class WithinSums implements Serializable {
     Map<String, double[][]> parts = byUnit.javaRDD().treeAggregate(new HashMap<String, double[][]>(), (acc, r) -> {
       String key = r.getString(0);
       Gram g = shapes.get(key);
-      double[][] part = acc.computeIfAbsent(key, x -> new double[][] {new double[g.p * g.p], new double[g.p], new double[2]});
+      double[][] part = acc.computeIfAbsent(key, x -> new double[][] {new double[g.p * g.p], new double[g.p], new double[3]});
+      if (levelsByPeriod && !oneLevelPerPeriod(r, nTimes, 1)) {
+        part[2][2] += 1;
+        return acc;
+      }
       double wSum = r.getDouble(2);
       int[] idx = new int[g.p];
       double[] v = new double[g.p];
-      int nz = unitVector(r, g, allTimes, nTimes, idx, v);
+      int nz = unitVector(r, g, allTimes, nTimes, 1, idx, v);
       double wy = r.getDouble(r.length() - 1);
       for (int a = 0; a < nz; a++) {
         double va = v[a] / wSum;
@@ -203,6 +227,11 @@ final class WithinSums implements Serializable {
       }
       return a;
     }, 2);
+    for (double[][] part : parts.values()) {
+      if (part[2][2] > 0) {
+        return null;
+      }
+    }
     boolean nested = true;
     for (Map.Entry<String, double[][]> e : parts.entrySet()) {
       Gram g = grams.get(e.getKey());
@@ -241,9 +270,9 @@ final class WithinSums implements Serializable {
       double wSum = r.getDouble(2);
       int[] idx = new int[g.p];
       double[] v = new double[g.p];
-      int nz = unitVector(r, g, allTimes, nTimes, idx, v);
+      int nz = unitVector(r, g, allTimes, nTimes, 2, idx, v);
       double[] a = new double[g.p];
-      unitVectorAt(r, g, allTimes, nTimes, 5 + nTimes + kDense + levels.size(), a);
+      unitVectorAt(r, g, allTimes, nTimes, 5 + blockWidth(nTimes), 2, a);
       int last = r.length();
       double s = r.getDouble(last - 2);
       double ssr = r.getDouble(last - 1) - s * s / wSum;
@@ -284,7 +313,37 @@ final class WithinSums implements Serializable {
     if (value != null) {
       aggs.addAll(block(allTimes, value));
     }
+    if (levelsByPeriod) {
+      // each period's level (min and max, equal when the level is constant within the period)
+      for (int t : allTimes) {
+        aggs.add(min(when(col("t").equalTo(t), col("lvl"))));
+      }
+      for (int t : allTimes) {
+        aggs.add(max(when(col("t").equalTo(t), col("lvl"))));
+      }
+    }
     return aggs;
+  }
+
+  /** Columns of one block: periods, dense terms, and the levels unless they are read through the periods. */
+  private int blockWidth(int nTimes) {
+    return nTimes + kDense + (levelsByPeriod ? 0 : levels.size());
+  }
+
+  /** Column of the first period's minimum level, after {@code blocks} blocks. */
+  private int levelColumn(int nTimes, int blocks) {
+    return 5 + blocks * blockWidth(nTimes);
+  }
+
+  /** Whether each period of the unit has one level (or none). */
+  private boolean oneLevelPerPeriod(Row r, int nTimes, int blocks) {
+    int at = levelColumn(nTimes, blocks);
+    for (int q = 0; q < nTimes; q++) {
+      if (!r.isNullAt(at + q) && r.getInt(at + q) != r.getInt(at + nTimes + q)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private List<Column> block(int[] allTimes, Column value) {
@@ -295,16 +354,18 @@ final class WithinSums implements Serializable {
     for (int j = 0; j < kDense; j++) {
       aggs.add(sum(value.multiply(x(j))));
     }
-    for (int l = 0; l < levels.size(); l++) {
-      aggs.add(sum(when(col("lvl").equalTo(l), value).otherwise(0.0)));
+    if (!levelsByPeriod) {
+      for (int l = 0; l < levels.size(); l++) {
+        aggs.add(sum(when(col("lvl").equalTo(l), value).otherwise(0.0)));
+      }
     }
     return aggs;
   }
 
   /** The unit's weight block as a sparse vector in the key's coordinates; returns its nonzero count. */
-  private int unitVector(Row r, Gram g, int[] allTimes, int nTimes, int[] idx, double[] v) {
+  private int unitVector(Row r, Gram g, int[] allTimes, int nTimes, int blocks, int[] idx, double[] v) {
     double[] dense = new double[g.p];
-    unitVectorAt(r, g, allTimes, nTimes, 5, dense);
+    unitVectorAt(r, g, allTimes, nTimes, 5, blocks, dense);
     int nz = 0;
     for (int j = 0; j < g.p; j++) {
       if (dense[j] != 0) {
@@ -316,7 +377,7 @@ final class WithinSums implements Serializable {
   }
 
   /** Reads one block (times, dense, levels) starting at column {@code start} into key coordinates. */
-  private void unitVectorAt(Row r, Gram g, int[] allTimes, int nTimes, int start, double[] out) {
+  private void unitVectorAt(Row r, Gram g, int[] allTimes, int nTimes, int start, int blocks, double[] out) {
     for (int q = 0; q < nTimes; q++) {
       int ti = g.timeIndex(allTimes[q]);
       if (ti >= 0) {
@@ -326,8 +387,18 @@ final class WithinSums implements Serializable {
     for (int j = 0; j < kDense; j++) {
       out[g.offset() + j] += r.getDouble(start + nTimes + j);
     }
-    for (int l = 0; l < levels.size(); l++) {
-      out[g.offset() + kDense + l] += r.getDouble(start + nTimes + kDense + l);
+    if (levelsByPeriod) {
+      // the period's sum belongs to the level the unit has in that period
+      int at = levelColumn(nTimes, blocks);
+      for (int q = 0; q < nTimes; q++) {
+        if (!r.isNullAt(at + q) && r.getInt(at + q) >= 0) {
+          out[g.offset() + kDense + r.getInt(at + q)] += r.getDouble(start + q);
+        }
+      }
+    } else {
+      for (int l = 0; l < levels.size(); l++) {
+        out[g.offset() + kDense + l] += r.getDouble(start + nTimes + kDense + l);
+      }
     }
   }
 

@@ -39,9 +39,24 @@ class FixedEffectsRegressionTest {
 
   @Test
   void matchesDummyVariableLeastSquaresOnAnUnbalancedWeightedPanel(SparkSession spark) {
+    matchesDummyVariableLeastSquares(spark, 6, 4, false);
+  }
+
+  /** More levels than periods: the unit passes read each level through the period the unit has it in. */
+  @Test
+  void matchesDummyVariableLeastSquaresWithMoreLevelsThanPeriods(SparkSession spark) {
+    matchesDummyVariableLeastSquares(spark, 4, 8, false);
+  }
+
+  /** More levels than periods, but some units have two levels in one period: the unit passes fall back to a column per level. */
+  @Test
+  void matchesDummyVariableLeastSquaresWithTwoLevelsInAPeriod(SparkSession spark) {
+    matchesDummyVariableLeastSquares(spark, 4, 8, true);
+  }
+
+  private static void matchesDummyVariableLeastSquares(SparkSession spark, int periods, int categories, boolean twoLevelsInAPeriod) {
     Random rnd = new Random(7);
     int units = 40;
-    int periods = 6;
     List<Row> rows = new ArrayList<>();
     for (int u = 0; u < units; u++) {
       double a = rnd.nextGaussian();
@@ -49,14 +64,20 @@ class FixedEffectsRegressionTest {
         if (rnd.nextDouble() < 0.2) {
           continue; // unbalanced
         }
-        double x = rnd.nextGaussian() + 0.3 * t;
-        Integer cat = u % 3 == 0 ? null : (t + u) % 4;
-        double y = a + 0.5 * t + 1.5 * x + (cat == null ? 0 : 0.7 * cat) + rnd.nextGaussian();
-        rows.add(RowFactory.create("u" + u, 2000 + t, y, x, cat, 0.5 + rnd.nextDouble(), "c" + (u / 4)));
+        int copies = twoLevelsInAPeriod && u % 5 == 1 && t == 1 ? 2 : 1;
+        for (int k = 0; k < copies; k++) {
+          double x = rnd.nextGaussian() + 0.3 * t;
+          Integer cat = u % 3 == 0 ? null : (t + u + k) % categories;
+          double y = a + 0.5 * t + 1.5 * x + (cat == null ? 0 : 0.7 * cat) + rnd.nextGaussian();
+          rows.add(RowFactory.create("u" + u, 2000 + t, y, x, cat, 0.5 + rnd.nextDouble(), "c" + (u / 4)));
+        }
       }
     }
     Dataset<Row> df = spark.createDataFrame(rows, SCHEMA);
-    List<Integer> levels = List.of(1, 2, 3); // level 0 is the reference
+    List<Integer> levels = new ArrayList<>(); // level 0 is the reference
+    for (int l = 1; l < categories; l++) {
+      levels.add(l);
+    }
     FixedEffectsRegression.Fit fit = new FixedEffectsRegression(new FixedEffectsRegression.Design(null, "unit", "t", "y", "w",
         "cl", List.of("x"), "cat", levels)).fit(df).get("");
 
@@ -113,11 +134,11 @@ class FixedEffectsRegressionTest {
     assertEquals(n, fit.nObs());
     assertEquals(clusters.size(), fit.nClusters());
     assertTrue(fit.unitNestedInCluster());
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 1 + levels.size(); k++) {
       assertEquals(beta[k], fit.beta()[k], 1e-9, "coefficient " + k);
       assertEquals(Math.sqrt(v.getEntry(k, k)), fit.se(k, SeConvention.CLUSTER_RAW), 1e-9, "raw se " + k);
       assertEquals(Math.sqrt(v.getEntry(k, k) * fullK), fit.se(k, SeConvention.CLUSTER_FULL_K), 1e-9, "full-K se " + k);
-      for (int j = 0; j < 4; j++) {
+      for (int j = 0; j < 1 + levels.size(); j++) {
         assertEquals(v.getEntry(k, j), fit.vcovRaw()[k][j], 1e-10);
       }
     }
