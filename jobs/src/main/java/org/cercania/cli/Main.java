@@ -19,7 +19,7 @@ public final class Main {
         new StageCommand("estimate", "TWFE by distance ring and event studies for every outcome into OUT/results (Delta).", Pipeline::estimate),
         new StageCommand("publish", "Write Parquet snapshots of the results under OUT/published (estimates, event_study, truth, manifest).",
             Pipeline::publish),
-        new RunCommand(), new DidCommand(), new MonteCarloCommand())) {
+        new RunCommand(), new DidCommand(), new MonteCarloCommand(), new ValidateCommand())) {
       m.put(c.name(), c);
     }
     return m;

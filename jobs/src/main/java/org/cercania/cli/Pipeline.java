@@ -1,11 +1,17 @@
 package org.cercania.cli;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
+import org.cercania.did.DidSpec;
 import org.cercania.did.SeConvention;
+import org.cercania.distance.DistanceJob;
+import org.cercania.distance.RingDesign;
+import org.cercania.distance.RingEffects;
+import org.cercania.distance.RingEstimate;
 import org.cercania.errors.Errors;
 import org.cercania.estimate.EstimateJob;
 import org.cercania.estimate.Truth;
@@ -93,9 +99,34 @@ final class Pipeline {
 
   static void estimate(Settings s, SparkSession spark) {
     String truthFile = truthFile(s);
+    Truth truth = truthFile == null ? null : Truth.read(spark, truthFile);
     new EstimateJob(spark, s.string("cercania.out"), s.integer("cercania.estimate.event_min"),
-        s.integer("cercania.estimate.event_max"), SeConvention.parse(s.string("cercania.estimate.se_convention")),
-        truthFile == null ? null : Truth.read(spark, truthFile)).run();
+        s.integer("cercania.estimate.event_max"), SeConvention.parse(s.string("cercania.estimate.se_convention")), truth).run();
+    distance(s, spark, truth);
+  }
+
+  /** Effects by distance band (cercania.distance); returns every estimate. */
+  static List<RingEstimate> distance(Settings s, SparkSession spark, Truth truth) {
+    String robust = s.string("cercania.distance.estimator");
+    if (!RingEffects.ROBUST.contains(robust)) {
+      throw Errors.badSetting("cercania.distance.estimator", robust, "one of " + RingEffects.ROBUST);
+    }
+    List<String> estimators = new ArrayList<>(List.of(robust));
+    for (String e : s.strings("cercania.distance.compare")) {
+      if (!RingEffects.ROBUST.contains(e) && !e.equals("twfe")) {
+        throw Errors.badSetting("cercania.distance.compare", e, "twfe or one of " + RingEffects.ROBUST);
+      }
+      if (!estimators.contains(e)) {
+        estimators.add(e);
+      }
+    }
+    String control = s.string("cercania.distance.control");
+    if (!control.equals("never") && !control.equals("not_yet")) {
+      throw Errors.badSetting("cercania.distance.control", control, "never or not_yet");
+    }
+    RingDesign design = new RingDesign(s.numbers("cercania.distance.edges_km"), s.number("cercania.distance.cutoff_km"));
+    RingEffects effects = new RingEffects(control.equals("never") ? DidSpec.ControlGroup.NEVER : DidSpec.ControlGroup.NOT_YET);
+    return new DistanceJob(spark, s.string("cercania.out"), design, effects, estimators, truth).run();
   }
 
   static void publish(Settings s, SparkSession spark) {

@@ -55,11 +55,20 @@ final class PlantedEffects {
       return 0;
     }
     double e = size(outcome) * multiplier(ring, year, openYear);
-    String key = String.join("\u0000", family, outcome, "ring" + (ring + 1), String.valueOf(cohort), String.valueOf(year));
-    double[] t = truth.computeIfAbsent(key, k -> new double[2]);
-    t[0] += e;
-    t[1] += 1;
+    record(family, outcome, "ring" + (ring + 1), cohort, year, e);
     return e;
+  }
+
+  /**
+   * Adds one unit-year's planted effect to the truth table under {@code term}: the current ring
+   * (ring1..ring3, cohort = the inner-ring cohort) or the distance band a unit entered exposure in
+   * (band_LO_HI in metres, cohort = the entry year; see SampleGenerator), pre-entry years included.
+   */
+  void record(String family, String outcome, String term, int cohort, int year, double effect) {
+    String key = String.join("\u0000", family, outcome, term, String.valueOf(cohort), String.valueOf(year));
+    double[] t = truth.computeIfAbsent(key, k -> new double[2]);
+    t[0] += effect;
+    t[1] += 1;
   }
 
   void writeTruth(Writer w) throws IOException {

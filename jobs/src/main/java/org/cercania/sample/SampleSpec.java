@@ -20,7 +20,9 @@ public record SampleSpec(
     int toYear,
     List<Double> ringsKm,
     int referenceMonth,
-    int referenceDay) {
+    int referenceDay,
+    List<Double> bandEdgesKm,
+    double cutoffKm) {
 
   public SampleSpec {
     if (districts < 24) {
@@ -40,6 +42,12 @@ public record SampleSpec(
     }
   }
 
+  /** The same spec with another seed, sizes and effect mode (the sample command's flags). */
+  public SampleSpec with(long seed, int districts, int centers, int schools, int clusters, int respondents, boolean dynamic) {
+    return new SampleSpec(seed, districts, centers, schools, clusters, respondents, dynamic, fromYear, toYear, ringsKm,
+        referenceMonth, referenceDay, bandEdgesKm, cutoffKm);
+  }
+
   public static SampleSpec fromSettings(Settings s) {
     String mode = s.string("cercania.sample.effects");
     if (!mode.equals("constant") && !mode.equals("dynamic")) {
@@ -50,6 +58,7 @@ public record SampleSpec(
         s.integer("cercania.sample.survey_clusters"), s.integer("cercania.sample.respondents_per_cluster"),
         mode.equals("dynamic"), s.integer("cercania.years.from"), s.integer("cercania.years.to"),
         s.numbers("cercania.exposure.treatment_rings_km"), s.integer("cercania.exposure.reference_month"),
-        s.integer("cercania.exposure.reference_day"));
+        s.integer("cercania.exposure.reference_day"), s.numbers("cercania.distance.edges_km"),
+        s.number("cercania.distance.cutoff_km"));
   }
 }

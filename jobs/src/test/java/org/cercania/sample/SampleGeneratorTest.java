@@ -38,7 +38,8 @@ class SampleGeneratorTest {
   }
 
   private static SampleSpec spec(long seed, boolean dynamic) {
-    return new SampleSpec(seed, 240, 60, 600, 40, 3, dynamic, 2006, 2022, List.of(1.0, 2.0, 3.0), 7, 1);
+    return new SampleSpec(seed, 240, 60, 600, 40, 3, dynamic, 2006, 2022, List.of(1.0, 2.0, 3.0), 7, 1,
+        List.of(0.0, 1.0, 2.0, 3.0, 5.0, 10.0), 10.0);
   }
 
   private static Map<String, Long> write(Path dir, long seed, boolean dynamic) {

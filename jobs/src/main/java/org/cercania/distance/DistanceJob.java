@@ -1,0 +1,148 @@
+package org.cercania.distance;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.cercania.errors.Errors;
+import org.cercania.estimate.Truth;
+import org.cercania.io.Manifest;
+import org.cercania.io.Outputs;
+import org.cercania.io.Progress;
+import org.cercania.io.Tables;
+import org.cercania.panel.Outcome;
+
+/**
+ * Effects by distance (part of the estimate stage): classifies units ({@link RingDesign}), runs
+ * the configured heterogeneity-robust estimator and the comparison estimators on every outcome x
+ * band ({@link RingEffects}), and writes {@code OUT/results/ring_effects} and
+ * {@code OUT/results/ring_event_study} (Delta), printing the ring table next to the planted truth.
+ * Band estimations are independent Spark jobs on a small cached panel and run a few at a time.
+ */
+public final class DistanceJob {
+  private static final int PARALLEL = 3;
+
+  private final SparkSession spark;
+  private final String out;
+  private final RingDesign design;
+  private final RingEffects effects;
+  private final List<String> estimators;
+  private final Truth truth;
+
+  public DistanceJob(SparkSession spark, String out, RingDesign design, RingEffects effects, List<String> estimators, Truth truth) {
+    this.spark = spark;
+    this.out = out;
+    this.design = design;
+    this.effects = effects;
+    this.estimators = List.copyOf(estimators);
+    this.truth = truth;
+  }
+
+  /** Runs and returns every estimate (also written and printed). */
+  public List<RingEstimate> run() {
+    Progress progress = new Progress("distance");
+    Dataset<Row> panel = Tables.stage(spark, out, "panel", "panel");
+    Dataset<Row> units = design.units(panel).persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Long> byStatus = new LinkedHashMap<>();
+    for (Row r : units.groupBy("family", "status").count().orderBy("family", "status").collectAsList()) {
+      byStatus.put(r.getString(0) + "." + r.getString(1), r.getLong(2));
+    }
+    progress.step("units by family and status " + byStatus, units.count());
+    Dataset<Row> est = RingDesign.estimationPanel(panel, units).persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, long[]> counts = counts(est);
+    progress.step("estimation panel (outcome x unit x year, treated and comparison units)", est.count());
+    List<RingEstimate> results = estimateAll(est, counts, progress);
+    est.unpersist();
+    units.unpersist();
+    RingTables tables = new RingTables(spark, design, truth);
+    results = results.stream().map(r -> r.withTruth(tables.truth(r))).toList();
+    long n = Outputs.writeDelta(tables.effects(results), out + "/results/ring_effects");
+    long m = Outputs.writeDelta(tables.events(results), out + "/results/ring_event_study");
+    progress.step("wrote results/ring_effects and results/ring_event_study", n + m);
+    for (String line : tables.describe(results)) {
+      progress.info(line);
+    }
+    ObjectNode section = Manifest.newSection();
+    ObjectNode left = section.putObject("units");
+    byStatus.forEach(left::put);
+    section.put("ring_effects", n);
+    section.put("ring_event_study_rows", m);
+    section.put("estimators", String.join(",", estimators));
+    section.put("control", effects.spec().control().name().toLowerCase(java.util.Locale.ROOT));
+    section.put("seconds", progress.seconds());
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "distance", section);
+    progress.done();
+    return results;
+  }
+
+  /** outcome/band -> {units, treated units, clusters}. */
+  private static Map<String, long[]> counts(Dataset<Row> est) {
+    Map<String, long[]> controls = new HashMap<>();
+    Map<String, long[]> out = new LinkedHashMap<>();
+    List<Row> rows = est.groupBy("outcome", "band").agg(countDistinct("unit_id"), countDistinct("cluster_id")).collectAsList();
+    for (Row r : rows) {
+      if (r.getInt(1) == RingDesign.CONTROL) {
+        controls.put(r.getString(0), new long[] {r.getLong(2), r.getLong(3)});
+      }
+    }
+    // clusters of treated and comparison units together
+    List<Row> both = est.filter(col("band").notEqual(RingDesign.CONTROL)).select("outcome", "band").distinct()
+        .join(est.select(col("outcome").as("o"), col("band").as("b"), col("cluster_id")),
+            col("o").equalTo(col("outcome")).and(col("b").equalTo(col("band")).or(col("b").equalTo(RingDesign.CONTROL))))
+        .groupBy("outcome", "band").agg(countDistinct("cluster_id")).collectAsList();
+    Map<String, Long> clusters = new HashMap<>();
+    for (Row r : both) {
+      clusters.put(r.getString(0) + "/" + r.getInt(1), r.getLong(2));
+    }
+    for (Row r : rows) {
+      if (r.getInt(1) != RingDesign.CONTROL) {
+        long[] c = controls.getOrDefault(r.getString(0), new long[2]);
+        String key = r.getString(0) + "/" + r.getInt(1);
+        out.put(key, new long[] {r.getLong(2) + c[0], r.getLong(2), clusters.getOrDefault(key, 0L)});
+      }
+    }
+    return out;
+  }
+
+  private List<RingEstimate> estimateAll(Dataset<Row> est, Map<String, long[]> counts, Progress progress) {
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+    try {
+      List<Future<RingEstimate>> futures = new ArrayList<>();
+      for (Map.Entry<String, long[]> e : counts.entrySet()) {
+        String outcome = e.getKey().substring(0, e.getKey().indexOf('/'));
+        int band = Integer.parseInt(e.getKey().substring(e.getKey().indexOf('/') + 1));
+        String family = Outcome.byId(outcome).family();
+        Dataset<Row> sub = est.filter(col("outcome").equalTo(outcome)
+            .and(col("band").equalTo(band).or(col("band").equalTo(RingDesign.CONTROL))));
+        for (String estimator : estimators) {
+          futures.add(pool.submit(() -> effects.estimate(family, outcome, band, estimator, sub, e.getValue())));
+        }
+      }
+      List<RingEstimate> results = new ArrayList<>();
+      for (Future<RingEstimate> f : futures) {
+        results.add(f.get());
+      }
+      progress.step("estimated " + counts.size() + " outcome x band panels with " + estimators, results.size());
+      return results;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Errors.estimation("distance", "interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
