@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.countDistinct;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ import org.cercania.panel.Outcome;
 public final class DistanceJob {
   private static final int PARALLEL = 3;
 
+
+  private final Comparator<RingEstimate> order;
   private final SparkSession spark;
   private final String out;
   private final RingDesign design;
@@ -48,6 +51,8 @@ public final class DistanceJob {
     this.effects = effects;
     this.estimators = List.copyOf(estimators);
     this.truth = truth;
+    this.order = Comparator.<RingEstimate>comparingInt(r -> Outcome.FAMILIES.indexOf(r.family())).thenComparing(RingEstimate::outcome)
+        .thenComparingInt(RingEstimate::band).thenComparingInt(r -> this.estimators.indexOf(r.estimator()));
   }
 
   /** Runs and returns every estimate (also written and printed). */
@@ -67,7 +72,7 @@ public final class DistanceJob {
     est.unpersist();
     units.unpersist();
     RingTables tables = new RingTables(spark, design, truth);
-    results = results.stream().map(r -> r.withTruth(tables.truth(r))).toList();
+    results = results.stream().map(r -> r.withTruth(tables.truth(r))).sorted(order).toList();
     long n = Outputs.writeDelta(tables.effects(results), out + "/results/ring_effects");
     long m = Outputs.writeDelta(tables.events(results), out + "/results/ring_event_study");
     progress.step("wrote results/ring_effects and results/ring_event_study", n + m);
