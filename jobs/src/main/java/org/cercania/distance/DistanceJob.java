@@ -17,6 +17,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.cercania.did.FixedEffectsRegression;
+import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
 import org.cercania.estimate.Truth;
 import org.cercania.io.Manifest;
@@ -121,10 +123,23 @@ public final class DistanceJob {
     return out;
   }
 
+  /** The estimate, or null (with a progress line saying why) when the estimator cannot estimate this band. */
+  private RingEstimate attempt(String family, String outcome, int band, String estimator, Dataset<Row> sub, long[] counts,
+      Progress progress) {
+    try {
+      return effects.estimate(family, outcome, band, estimator, sub, counts);
+    } catch (CercaniaException ex) {
+      progress.info("no " + estimator + " estimate for " + outcome + " band " + band + ": " + ex.getMessage());
+      return null;
+    }
+  }
+
   private List<RingEstimate> estimateAll(Dataset<Row> est, Map<String, long[]> counts, Progress progress) {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
     try {
       List<Future<RingEstimate>> futures = new ArrayList<>();
+      List<RingEstimate> results = new ArrayList<>();
+      Map<String, FixedEffectsRegression.Fit> twfe = estimators.contains("twfe") ? StackedTwfe.fit(est) : Map.of();
       for (Map.Entry<String, long[]> e : counts.entrySet()) {
         String outcome = e.getKey().substring(0, e.getKey().indexOf('/'));
         int band = Integer.parseInt(e.getKey().substring(e.getKey().indexOf('/') + 1));
@@ -132,12 +147,17 @@ public final class DistanceJob {
         Dataset<Row> sub = est.filter(col("outcome").equalTo(outcome)
             .and(col("band").equalTo(band).or(col("band").equalTo(RingDesign.CONTROL))));
         for (String estimator : estimators) {
-          futures.add(pool.submit(() -> effects.estimate(family, outcome, band, estimator, sub, e.getValue())));
+          if (estimator.equals("twfe")) {
+            results.add(StackedTwfe.estimate(twfe, family, outcome, band, e.getValue()));
+          } else {
+            futures.add(pool.submit(() -> attempt(family, outcome, band, estimator, sub, e.getValue(), progress)));
+          }
         }
       }
-      List<RingEstimate> results = new ArrayList<>();
       for (Future<RingEstimate> f : futures) {
-        results.add(f.get());
+        if (f.get() != null) {
+          results.add(f.get());
+        }
       }
       progress.step("estimated " + counts.size() + " outcome x band panels with " + estimators, results.size());
       return results;

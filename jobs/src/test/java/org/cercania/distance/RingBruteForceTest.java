@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.cercania.did.DidSpec;
+import org.cercania.did.FixedEffectsRegression;
 import org.cercania.testing.SparkExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * missing a year, and clusters of units. The unit classification is enumerated here from each
  * unit's distances; cs's overall ATT and its clustered SE are R did's formulas (DRDID without
  * covariates, simple aggregation with the weights' influence function) written out densely;
- * imputation's ATT is least squares on dummies over the untreated rows.
+ * imputation's ATT is least squares on dummies over the untreated rows. The stacked twfe of all
+ * bands in one regression equals the library's twfe run band by band.
  */
 @ExtendWith(SparkExtension.class)
 class RingBruteForceTest {
@@ -153,6 +155,7 @@ class RingBruteForceTest {
     Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
     RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER);
+    Map<String, FixedEffectsRegression.Fit> stacked = StackedTwfe.fit(est);
     for (int band = 0; band < DESIGN.bands(); band++) {
       int b = band;
       Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));
@@ -167,6 +170,10 @@ class RingBruteForceTest {
       assertEquals(want[1], cs.se(), 1e-9, "cs SE band " + b);
       RingEstimate imp = effects.estimate("school", "y", b, "imputation", sub, counts);
       assertEquals(imputationBruteForce(units), imp.estimate(), 1e-9, "imputation ATT band " + b);
+      RingEstimate twfe = effects.estimate("school", "y", b, "twfe", sub, counts);
+      RingEstimate fromStack = StackedTwfe.estimate(stacked, "school", "y", b, counts);
+      assertEquals(twfe.estimate(), fromStack.estimate(), 1e-9, "stacked twfe band " + b);
+      assertEquals(twfe.se(), fromStack.se(), 1e-9, "stacked twfe SE band " + b);
       assertTrue(Math.abs(cs.estimate()) > 0.1, "a planted effect is found in band " + b);
     }
   }
