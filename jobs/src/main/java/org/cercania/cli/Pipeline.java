@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
 import org.cercania.did.DidSpec;
 import org.cercania.did.SeConvention;
+import org.cercania.distance.DistanceCurve;
 import org.cercania.distance.DistanceJob;
 import org.cercania.distance.RingDesign;
 import org.cercania.distance.RingEffects;
@@ -21,6 +22,7 @@ import org.cercania.ingest.IngestJob;
 import org.cercania.ingest.SourceOptions;
 import org.cercania.panel.PanelJob;
 import org.cercania.publish.PublishJob;
+import org.cercania.sample.SampleGenerator;
 
 /** Each pipeline stage as a call on the run's settings: what the stage commands and {@code run} execute. */
 final class Pipeline {
@@ -126,7 +128,9 @@ final class Pipeline {
     }
     RingDesign design = new RingDesign(s.numbers("cercania.distance.edges_km"), s.number("cercania.distance.cutoff_km"));
     RingEffects effects = new RingEffects(control.equals("never") ? DidSpec.ControlGroup.NEVER : DidSpec.ControlGroup.NOT_YET);
-    return new DistanceJob(spark, s.string("cercania.out"), design, effects, estimators, truth).run();
+    DistanceCurve curve = s.flag("cercania.distance.curve.enabled") ? new DistanceCurve(s.string("cercania.distance.curve.estimator"),
+        s.integer("cercania.distance.curve.max_bins"), SampleGenerator.GRID_M) : null;
+    return new DistanceJob(spark, s.string("cercania.out"), design, effects, estimators, truth, curve).run();
   }
 
   static void publish(Settings s, SparkSession spark) {

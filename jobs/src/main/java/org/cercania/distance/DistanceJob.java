@@ -45,8 +45,12 @@ public final class DistanceJob {
   private final RingEffects effects;
   private final List<String> estimators;
   private final Truth truth;
+  private final DistanceCurve curve;
 
-  public DistanceJob(SparkSession spark, String out, RingDesign design, RingEffects effects, List<String> estimators, Truth truth) {
+  /** curve: the distance curve's rule and estimator, or null for none. */
+  public DistanceJob(SparkSession spark, String out, RingDesign design, RingEffects effects, List<String> estimators, Truth truth,
+      DistanceCurve curve) {
+    this.curve = curve;
     this.spark = spark;
     this.out = out;
     this.design = design;
@@ -57,7 +61,7 @@ public final class DistanceJob {
         .thenComparingInt(RingEstimate::band).thenComparingInt(r -> this.estimators.indexOf(r.estimator()));
   }
 
-  /** Runs and returns every estimate (also written and printed). */
+  /** Runs and returns every ring estimate (also written and printed), then the distance curve. */
   public List<RingEstimate> run() {
     Progress progress = new Progress("distance");
     Dataset<Row> panel = Tables.stage(spark, out, "panel", "panel");
@@ -67,30 +71,67 @@ public final class DistanceJob {
       byStatus.put(r.getString(0) + "." + r.getString(1), r.getLong(2));
     }
     progress.step("units by family and status " + byStatus, units.count());
-    Dataset<Row> est = RingDesign.estimationPanel(panel, units).persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, long[]> counts = counts(est);
-    progress.step("estimation panel (outcome x unit x year, treated and comparison units)", est.count());
-    List<RingEstimate> results = estimateAll(est, counts, progress);
-    est.unpersist();
-    units.unpersist();
-    RingTables tables = new RingTables(spark, design, truth);
+    List<RingEstimate> results = estimateDesign(panel, units, estimators, progress);
+    RingTables tables = new RingTables(spark, design, truth, 0);
     results = results.stream().map(r -> r.withTruth(tables.truth(r))).sorted(order).toList();
-    long n = Outputs.writeDelta(tables.effects(results), out + "/results/ring_effects");
+    long n = Outputs.writeDelta(tables.effects(results, "ring_effects"), out + "/results/ring_effects");
     long m = Outputs.writeDelta(tables.events(results), out + "/results/ring_event_study");
     progress.step("wrote results/ring_effects and results/ring_event_study", n + m);
     for (String line : tables.describe(results)) {
       progress.info(line);
     }
+    long c = curve == null ? 0 : curve(panel, units, progress);
+    units.unpersist();
     ObjectNode section = Manifest.newSection();
     ObjectNode left = section.putObject("units");
     byStatus.forEach(left::put);
     section.put("ring_effects", n);
     section.put("ring_event_study_rows", m);
+    section.put("distance_curve", c);
     section.put("estimators", String.join(",", estimators));
     section.put("control", effects.spec().control().name().toLowerCase(java.util.Locale.ROOT));
     section.put("seconds", progress.seconds());
     Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "distance", section);
     progress.done();
+    return results;
+  }
+
+  /** The distance curve of each point family (data-driven bins, {@link DistanceCurve}); rows written. */
+  private long curve(Dataset<Row> panel, Dataset<Row> units, Progress progress) {
+    List<RingEstimate> all = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    Dataset<Row> rows = null;
+    for (String family : List.of("school", "survey")) {
+      RingDesign bins = curve.bins(units.filter(col("family").equalTo(family)), design.cutoffM());
+      if (bins == null) {
+        continue;
+      }
+      progress.info(family + ": " + bins.bands() + " distance bins " + curve.describe(bins));
+      Dataset<Row> fp = panel.filter(col("family").equalTo(family));
+      List<RingEstimate> r = estimateDesign(fp, bins.units(fp), List.of(curve.estimator()), progress);
+      RingTables tables = new RingTables(spark, bins, truth, Math.round(curve.gridM()));
+      r = r.stream().map(x -> x.withTruth(tables.truth(x))).sorted(order).toList();
+      all.addAll(r);
+      lines.addAll(tables.describe(r));
+      Dataset<Row> t = tables.effects(r, "distance_curve");
+      rows = rows == null ? t : rows.unionByName(t);
+    }
+    if (rows == null) {
+      return 0;
+    }
+    long n = Outputs.writeDelta(rows, out + "/results/distance_curve");
+    progress.step("wrote results/distance_curve (" + curve.estimator() + ")", n);
+    lines.forEach(l -> progress.info("curve " + l));
+    return n;
+  }
+
+  /** Every outcome x band of {@code design}'s units in {@code panel} with {@code which} estimators. */
+  private List<RingEstimate> estimateDesign(Dataset<Row> panel, Dataset<Row> units, List<String> which, Progress progress) {
+    Dataset<Row> est = RingDesign.estimationPanel(panel, units).persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, long[]> counts = counts(est);
+    progress.step("estimation panel (outcome x unit x year, treated and comparison units)", est.count());
+    List<RingEstimate> results = estimateAll(est, counts, which, progress);
+    est.unpersist();
     return results;
   }
 
@@ -134,7 +175,7 @@ public final class DistanceJob {
     }
   }
 
-  private List<RingEstimate> estimateAll(Dataset<Row> est, Map<String, long[]> counts, Progress progress) {
+  private List<RingEstimate> estimateAll(Dataset<Row> est, Map<String, long[]> counts, List<String> estimators, Progress progress) {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
     try {
       List<Future<RingEstimate>> futures = new ArrayList<>();

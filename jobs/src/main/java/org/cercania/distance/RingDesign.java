@@ -62,6 +62,10 @@ public final class RingDesign implements Serializable {
     cutoffM = cutoffKm * 1000;
   }
 
+  public double cutoffM() {
+    return cutoffM;
+  }
+
   public int bands() {
     return edgesM.length - 1;
   }
@@ -91,7 +95,7 @@ public final class RingDesign implements Serializable {
 
   /**
    * One row per unit: family, unit_id, status, cohort (entry year, 0 for comparison units), band
-   * (-1 for comparison units). From the panel's distinct (family, unit_id, year, nearest_distance_m,
+   * (-1 for comparison units), entry_m (distance at entry, treated units only). From the panel's distinct (family, unit_id, year, nearest_distance_m,
    * ring1) rows; districts use ring1 (a center in the district) as exposure and band 0.
    */
   public Dataset<Row> units(Dataset<Row> panel) {
@@ -112,7 +116,8 @@ public final class RingDesign implements Serializable {
         .otherwise(lit(TREATED));
     return u.select(col("family"), col("unit_id"), status.as("status"),
         when(status.equalTo(TREATED), g).otherwise(lit(0)).as("cohort"),
-        when(status.equalTo(TREATED), entryBand).otherwise(lit(CONTROL)).as("band"));
+        when(status.equalTo(TREATED), entryBand).otherwise(lit(CONTROL)).as("band"),
+        when(status.equalTo(TREATED), col("entry.nearest_distance_m")).as("entry_m"));
   }
 
   private Column bandColumn(Column d) {

@@ -23,11 +23,14 @@ final class RingTables {
   private final SparkSession spark;
   private final RingDesign design;
   private final Truth truth;
+  /** Data-driven bins: the width (metres) of the truth's grid cells the bins are read from; 0 for band terms. */
+  private final long gridM;
 
-  RingTables(SparkSession spark, RingDesign design, Truth truth) {
+  RingTables(SparkSession spark, RingDesign design, Truth truth, long gridM) {
     this.spark = spark;
     this.design = design;
     this.truth = truth;
+    this.gridM = gridM;
   }
 
   private boolean district(RingEstimate r) {
@@ -39,7 +42,11 @@ final class RingTables {
   }
 
   Double truth(RingEstimate r) {
-    return truth == null ? null : truth.bandEffect(r.outcome(), term(r));
+    if (truth == null) {
+      return null;
+    }
+    return gridM > 0 ? truth.binEffect(r.outcome(), Math.round(design.lowerM(r.band())), Math.round(design.upperM(r.band())), gridM)
+        : truth.bandEffect(r.outcome(), term(r));
   }
 
   private static double bonferroni(int k) {
@@ -50,7 +57,8 @@ final class RingTables {
     return Double.isFinite(v) ? v : null;
   }
 
-  Dataset<Row> effects(List<RingEstimate> results) {
+  /** The ring_effects (or, same columns, distance_curve) table. */
+  Dataset<Row> effects(List<RingEstimate> results, String schema) {
     Map<String, Integer> k = new HashMap<>();
     for (RingEstimate r : results) {
       k.merge(r.outcome() + "/" + r.estimator(), 1, Integer::sum);
@@ -62,7 +70,7 @@ final class RingTables {
           district(r) ? null : design.upperM(r.band()), r.estimate(), finite(r.se()), finite(r.confLow()), finite(r.confHigh()),
           finite(r.estimate() - u), finite(r.estimate() + u), finite(r.pValue()), r.units(), r.treated(), r.clusters(), r.truth()));
     }
-    return spark.createDataFrame(rows, TableSchema.load("ring_effects").structType());
+    return spark.createDataFrame(rows, TableSchema.load(schema).structType());
   }
 
   Dataset<Row> events(List<RingEstimate> results) {

@@ -33,7 +33,7 @@ public final class Truth {
       String outcome = r.getString(0);
       double w = r.getLong(5);
       String term = r.getString(1);
-      if (term.startsWith("band_") || term.equals("district")) {
+      if (term.startsWith("band_") || term.startsWith("grid_") || term.equals("district")) {
         int e = r.getInt(3) - r.getInt(2);
         add(truth.byBandEvent.computeIfAbsent(outcome + "/" + term, k -> new HashMap<>()).computeIfAbsent(e, k -> new double[2]),
             w, r.getDouble(4));
@@ -68,6 +68,24 @@ public final class Truth {
   public Double bandEffect(String outcome, String term) {
     double[] a = byBand.get(outcome + "/" + term);
     return a == null || a[1] == 0 ? null : a[0] / a[1];
+  }
+
+  /**
+   * Average planted effect over the post-entry unit-years of the units that entered exposure between
+   * {@code lowerM} and {@code upperM} metres (multiples of {@code cellM}: the sample's grid_LO_HI
+   * cells); null when no unit did.
+   */
+  public Double binEffect(String outcome, long lowerM, long upperM, long cellM) {
+    double s = 0;
+    double w = 0;
+    for (long lo = lowerM; lo < upperM; lo += cellM) {
+      double[] a = byBand.get(outcome + "/grid_" + lo + "_" + (lo + cellM));
+      if (a != null) {
+        s += a[0];
+        w += a[1];
+      }
+    }
+    return w == 0 ? null : s / w;
   }
 
   /** Average planted effect of a band's units at event time e (0 before entry); null when none is there. */

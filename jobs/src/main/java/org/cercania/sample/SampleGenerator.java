@@ -47,7 +47,10 @@ public final class SampleGenerator {
    * before the window, exposure ended, entered beyond the last edge).
    */
   private record PointUnit(String id, SyntheticCountry.District district, double lon, double lat, int[] ring, int[] openYear,
-      int cohort, String bandTerm, int entry) {}
+      int cohort, String bandTerm, String gridTerm, int entry) {}
+
+  /** Width of the cells (metres) the truth of the data-driven distance bins is recorded in (grid_LO_HI terms). */
+  public static final int GRID_M = 250;
 
   /** Writes every source into {@code dir}; returns rows written per file. */
   public Map<String, Long> write(Path dir) {
@@ -158,7 +161,13 @@ public final class SampleGenerator {
       }
       int entry = entryYear(nearest);
       String band = entry > 0 ? bandTerm(nearest[entry - spec.fromYear()]) : null;
-      units.add(new PointUnit(String.format(Locale.ROOT, "%s%06d", prefix, k + 1), d, lon, lat, ring, openYear, cohort, band, entry));
+      String grid = null;
+      if (entry > 0) {
+        long cell = Math.max(0, (long) Math.ceil(nearest[entry - spec.fromYear()] / GRID_M) - 1);
+        grid = String.format(Locale.ROOT, "grid_%d_%d", cell * GRID_M, (cell + 1) * GRID_M);
+      }
+      units.add(new PointUnit(String.format(Locale.ROOT, "%s%06d", prefix, k + 1), d, lon, lat, ring, openYear, cohort, band, grid,
+          entry));
     }
     return units;
   }
@@ -199,6 +208,9 @@ public final class SampleGenerator {
   private double planted(PointUnit u, String family, String outcome, int y) {
     int year = spec.fromYear() + y;
     double effect = effects.effect(family, outcome, u.ring()[y], year, u.openYear()[y], u.cohort());
+    if (u.gridTerm() != null) {
+      effects.record(family, outcome, u.gridTerm(), u.entry(), year, effect);
+    }
     if (u.bandTerm() != null) {
       effects.record(family, outcome, u.bandTerm(), u.entry(), year, effect);
     }
