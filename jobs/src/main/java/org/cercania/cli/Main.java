@@ -1,5 +1,6 @@
 package org.cercania.cli;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,10 @@ public final class Main {
     Map<String, Command> m = new LinkedHashMap<>();
     for (Command c : List.<Command>of(new SampleCommand(), new IngestCommand(), new ExposureCommand(),
         new StageCommand("panel", "Join outcomes with exposure into OUT/panel (Delta), one row per outcome, unit and year.", Pipeline::panel),
-        new StageCommand("estimate", "TWFE by distance ring and event studies for every outcome into OUT/results (Delta).", Pipeline::estimate),
-        new StageCommand("publish", "Write Parquet snapshots of the results under OUT/published (estimates, event_study, truth, manifest).",
+        new StageCommand("estimate", "TWFE by ring, event studies, diagnostics, and effects by distance band (cs/sun-abraham/imputation, twfe beside) with the distance curve into OUT/results (Delta).", Pipeline::estimate),
+        new StageCommand("publish", "Write Parquet snapshots under OUT/published (estimates, event_study, truth, maps, ingest summary, diagnostics, manifest).",
             Pipeline::publish),
-        new RunCommand(), new DidCommand(), new MonteCarloCommand(), new ValidateCommand())) {
+        new RunCommand(), new ReportCommand(), new DidCommand(), new MonteCarloCommand(), new TrialCommand(), new ValidateCommand())) {
       m.put(c.name(), c);
     }
     return m;
@@ -44,9 +45,21 @@ public final class Main {
       System.err.println("cercania: unknown command '" + args[0] + "'\n\n" + usage(commands));
       return 2;
     }
-    String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (c instanceof CommandGroup g) {
+      if (rest.length == 0 || rest[0].startsWith("-")) {
+        System.out.println(g.usage());
+        return rest.length == 0 ? 2 : 0;
+      }
+      c = g.actions().get(rest[0]);
+      if (c == null) {
+        System.err.println("cercania " + g.name() + ": unknown action '" + rest[0] + "'\n\n" + g.usage());
+        return 2;
+      }
+      rest = Arrays.copyOfRange(rest, 1, rest.length);
+    }
     Options options = c.options();
-    if (java.util.Arrays.asList(rest).contains("--help") || java.util.Arrays.asList(rest).contains("-h")) {
+    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
       System.out.println(options.help(c.summary()));
       return 0;
     }

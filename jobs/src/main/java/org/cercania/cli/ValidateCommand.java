@@ -4,14 +4,15 @@ import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
-import org.cercania.distance.RingDesign;
 import org.cercania.distance.RingEstimate;
 import org.cercania.errors.Errors;
 import org.cercania.estimate.Truth;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
+import org.cercania.io.RunLayout;
 import org.cercania.io.SparkSessions;
 import org.cercania.sample.SampleGenerator;
 import org.cercania.sample.SampleSpec;
@@ -51,7 +52,7 @@ public final class ValidateCommand implements Command {
   @Override
   public int run(Options o) {
     Progress progress = new Progress("validate");
-    String out = o.require("--out").replaceAll("/+$", "");
+    RunLayout layout = new RunLayout(o.require("--out"));
     int seeds = o.integer("--seeds", 2);
     long first = o.longValue("--first-seed", 1L);
     String effects = o.get("--effects");
@@ -65,7 +66,8 @@ public final class ValidateCommand implements Command {
     ValidationSummary summary = null;
     for (int k = 0; k < seeds; k++) {
       long seed = first + k;
-      Settings s = StudyOptions.settings(o, out + "/seeds/seed-" + seed);
+      Settings s = StudyOptions.settings(o, layout.table("seeds/seed-" + seed));
+      StageSettings st = StageSettings.of(s);
       SampleSpec spec = SampleSpec.fromSettings(s).with(seed, o.integer("--districts", 900), o.integer("--centers", 125),
           o.integer("--schools", 2000), o.integer("--survey-clusters", 400), o.integer("--respondents", 8), effects.equals("dynamic"));
       Map<String, Double> sizes = new LinkedHashMap<>(SampleCommand.effectSizes(s));
@@ -76,23 +78,23 @@ public final class ValidateCommand implements Command {
         progress.info(String.format("%d seeds from %d, effects %s, %d districts, %d centers, %d schools, %d survey clusters x %d"
             + " respondents", seeds, first, effects, spec.districts(), spec.centers(), spec.schools(), spec.surveyClusters(),
             spec.respondentsPerCluster()));
-        summary = new ValidationSummary(new RingDesign(s.numbers("cercania.distance.edges_km"), s.number("cercania.distance.cutoff_km")));
+        summary = new ValidationSummary(st.distance().rings());
       }
-      new SampleGenerator(spec, SampleCommand.anchors(s), sizes).write(Paths.get(s.string("cercania.out"), "sample"));
-      Pipeline.ingest(s, spark, "validate-" + seed, Pipeline.studyInputs(s));
+      new SampleGenerator(spec, SampleCommand.anchors(s), sizes).write(Paths.get(st.layout().sample("")));
+      Pipeline.ingest(s, spark, "validate-" + seed, st.inputs(), Set.of());
       Pipeline.exposure(s, spark);
       Pipeline.panel(s, spark);
-      List<RingEstimate> estimates = Pipeline.distance(s, spark, Truth.read(spark, s.string("cercania.inputs.truth")));
+      List<RingEstimate> estimates = Pipeline.distance(st, spark, Truth.read(spark, st.truthFile()));
       summary.add(estimates);
       progress.step("seed " + seed + " done", estimates.size());
     }
-    Outputs.writeParquet(summary.table(spark).coalesce(1), out + "/validation");
+    Outputs.writeParquet(summary.table(spark).coalesce(1), layout.table("validation"));
     long rows = summary.lines().size();
     progress.info(ValidationSummary.header());
     for (ValidationSummary.Line l : summary.lines()) {
       progress.info(ValidationSummary.describe(l));
     }
-    progress.step("wrote " + out + "/validation", rows);
+    progress.step("wrote " + layout.table("validation"), rows);
     progress.done();
     return 0;
   }

@@ -17,14 +17,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.cercania.did.FixedEffectsRegression;
+import org.cercania.did.fe.FixedEffectsRegression;
 import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
 import org.cercania.estimate.Truth;
 import org.cercania.io.Manifest;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
-import org.cercania.io.Tables;
+import org.cercania.io.RunLayout;
 import org.cercania.panel.Outcome;
 
 /**
@@ -40,7 +40,7 @@ public final class DistanceJob {
 
   private final Comparator<RingEstimate> order;
   private final SparkSession spark;
-  private final String out;
+  private final RunLayout layout;
   private final RingDesign design;
   private final RingEffects effects;
   private final List<String> estimators;
@@ -48,11 +48,11 @@ public final class DistanceJob {
   private final DistanceCurve curve;
 
   /** curve: the distance curve's rule and estimator, or null for none. */
-  public DistanceJob(SparkSession spark, String out, RingDesign design, RingEffects effects, List<String> estimators, Truth truth,
+  public DistanceJob(SparkSession spark, RunLayout layout, RingDesign design, RingEffects effects, List<String> estimators, Truth truth,
       DistanceCurve curve) {
     this.curve = curve;
     this.spark = spark;
-    this.out = out;
+    this.layout = layout;
     this.design = design;
     this.effects = effects;
     this.estimators = List.copyOf(estimators);
@@ -64,7 +64,7 @@ public final class DistanceJob {
   /** Runs and returns every ring estimate (also written and printed), then the distance curve. */
   public List<RingEstimate> run() {
     Progress progress = new Progress("distance");
-    Dataset<Row> panel = Tables.stage(spark, out, "panel", "panel");
+    Dataset<Row> panel = layout.read(spark, layout.panel(), "panel");
     Dataset<Row> units = design.units(panel).persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> byStatus = new LinkedHashMap<>();
     for (Row r : units.groupBy("family", "status").count().orderBy("family", "status").collectAsList()) {
@@ -74,8 +74,8 @@ public final class DistanceJob {
     List<RingEstimate> results = estimateDesign(panel, units, estimators, progress);
     RingTables tables = new RingTables(spark, design, truth, 0);
     results = results.stream().map(r -> r.withTruth(tables.truth(r))).sorted(order).toList();
-    long n = Outputs.writeDelta(tables.effects(results, "ring_effects"), out + "/results/ring_effects");
-    long m = Outputs.writeDelta(tables.events(results), out + "/results/ring_event_study");
+    long n = Outputs.writeDelta(tables.effects(results, "ring_effects"), layout.result("ring_effects"));
+    long m = Outputs.writeDelta(tables.events(results), layout.result("ring_event_study"));
     progress.step("wrote results/ring_effects and results/ring_event_study", n + m);
     for (String line : tables.describe(results)) {
       progress.info(line);
@@ -91,7 +91,7 @@ public final class DistanceJob {
     section.put("estimators", String.join(",", estimators));
     section.put("control", effects.spec().control().name().toLowerCase(java.util.Locale.ROOT));
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "distance", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "distance", section);
     progress.done();
     return results;
   }
@@ -119,7 +119,7 @@ public final class DistanceJob {
     if (rows == null) {
       return 0;
     }
-    long n = Outputs.writeDelta(rows, out + "/results/distance_curve");
+    long n = Outputs.writeDelta(rows, layout.result("distance_curve"));
     progress.step("wrote results/distance_curve (" + curve.estimator() + ")", n);
     lines.forEach(l -> progress.info("curve " + l));
     return n;

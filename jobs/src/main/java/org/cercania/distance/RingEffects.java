@@ -41,7 +41,7 @@ public final class RingEffects {
    * {@code estimator}; units, treated units and clusters as counted by the caller.
    */
   public RingEstimate estimate(String family, String outcome, int band, String estimator, Dataset<Row> sub, long[] counts) {
-    Map<String, Dataset<Row>> tables = Estimators.byName(estimator).estimate(sub, spec());
+    Map<String, Dataset<Row>> tables = Estimators.byName(estimator).estimate(sub, spec()).tables();
     double est;
     double se;
     List<RingEstimate.EventTerm> events = new ArrayList<>();

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.cercania.did.FixedEffectsRegression;
+import org.cercania.did.fe.FixedEffectsRegression;
 import org.cercania.did.Inference;
 import org.cercania.did.SeConvention;
-import org.cercania.did.Twfe;
+import org.cercania.did.fe.Twfe;
 
 /**
  * The comparison estimator, static two-way fixed effects (the library's twfe: unit and year

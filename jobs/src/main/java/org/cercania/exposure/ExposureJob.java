@@ -10,12 +10,10 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.cercania.config.Settings;
-import org.cercania.errors.Errors;
 import org.cercania.io.Manifest;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
-import org.cercania.io.Tables;
+import org.cercania.io.RunLayout;
 
 /**
  * The exposure stage of a run: reads the curated centers, districts, schools, survey and population
@@ -24,37 +22,26 @@ import org.cercania.io.Tables;
  */
 public final class ExposureJob {
   private final SparkSession spark;
-  private final String out;
+  private final RunLayout layout;
   private final ExposureSpec spec;
 
-  public ExposureJob(SparkSession spark, String out, ExposureSpec spec) {
+  public ExposureJob(SparkSession spark, RunLayout layout, ExposureSpec spec) {
     this.spark = spark;
-    this.out = out;
+    this.layout = layout;
     this.spec = spec;
-  }
-
-  /** The exposure settings of a run (cercania.years and cercania.exposure). */
-  public static ExposureSpec spec(Settings s) {
-    try {
-      return new ExposureSpec(s.integer("cercania.years.from"), s.integer("cercania.years.to"),
-          s.numbers("cercania.exposure.radii_km"), s.integer("cercania.exposure.reference_month"),
-          s.integer("cercania.exposure.reference_day"));
-    } catch (IllegalArgumentException e) {
-      throw Errors.badSetting("cercania.exposure", s.raw().getConfig("cercania.exposure").root().render(), e.getMessage());
-    }
   }
 
   public void run() {
     Progress progress = new Progress("exposure");
-    Dataset<Row> centers = Tables.curated(spark, out, "centers");
-    Dataset<Row> districts = Tables.curated(spark, out, "districts");
+    Dataset<Row> centers = layout.readCurated(spark, "centers");
+    Dataset<Row> districts = layout.readCurated(spark, "districts");
     List<Dataset<Row>> units = new ArrayList<>();
     units.add(DistrictExposure.centroids(districts));
-    Dataset<Row> schools = Tables.curatedIfPresent(spark, out, "schools");
+    Dataset<Row> schools = layout.curatedIfPresent(spark, "schools");
     if (schools != null) {
       units.add(schools.select(lit("school").as("unit_type"), col("school_id").as("unit_id"), col("lon"), col("lat")));
     }
-    Dataset<Row> survey = Tables.curatedIfPresent(spark, out, "survey");
+    Dataset<Row> survey = layout.curatedIfPresent(spark, "survey");
     if (survey != null) {
       // A cluster has one (displaced) location; the first one seen stands for it.
       units.add(survey.groupBy("cluster_id").agg(first("lon").as("lon"), first("lat").as("lat"))
@@ -64,11 +51,11 @@ public final class ExposureJob {
     for (int i = 1; i < units.size(); i++) {
       all = all.unionByName(units.get(i));
     }
-    long rows = Outputs.writeDelta(NearestOpenCenter.compute(spark, centers, all, spec), out + "/exposure");
+    long rows = Outputs.writeDelta(NearestOpenCenter.compute(spark, centers, all, spec), layout.exposure());
     progress.step("wrote exposure (units x years)", rows);
-    Dataset<Row> population = Tables.curatedIfPresent(spark, out, "population");
+    Dataset<Row> population = layout.curatedIfPresent(spark, "population");
     Dataset<Row> women = population == null ? null : population.select("ubigeo", "year", "women");
-    long drows = Outputs.writeDelta(DistrictExposure.compute(spark, districts, centers, women, spec), out + "/district_exposure");
+    long drows = Outputs.writeDelta(DistrictExposure.compute(spark, districts, centers, women, spec), layout.districtExposure());
     progress.step("wrote district_exposure (districts x years)", drows);
     ObjectNode section = Manifest.newSection();
     section.put("exposure_rows", rows);
@@ -76,7 +63,7 @@ public final class ExposureJob {
     section.put("years", spec.fromYear() + "-" + spec.toYear());
     section.put("radii_km", spec.radiiKm().toString());
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "exposure", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "exposure", section);
     progress.done();
   }
 }

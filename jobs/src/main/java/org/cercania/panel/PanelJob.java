@@ -2,6 +2,7 @@ package org.cercania.panel;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.substring;
@@ -24,8 +25,8 @@ import org.cercania.exposure.ExposureSpec;
 import org.cercania.io.Manifest;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
+import org.cercania.io.RunLayout;
 import org.cercania.io.TableSchema;
-import org.cercania.io.Tables;
 
 /**
  * The panel stage: joins each outcome source with exposure into one long table {@code OUT/panel}
@@ -35,7 +36,7 @@ import org.cercania.io.Tables;
  */
 public final class PanelJob {
   private final SparkSession spark;
-  private final String out;
+  private final RunLayout layout;
   private final ExposureSpec exposure;
   private final double[] ringsM;
   private final Map<String, List<String>> icdFamilies;
@@ -46,9 +47,9 @@ public final class PanelJob {
    * @param ringsKm the three treatment rings (inner, second, third), km; the inner one must be an exposure radius
    * @param icdFamilies ICD-10 family name to its [first, last] three-character codes (conf: hospitalizations.families)
    */
-  public PanelJob(SparkSession spark, String out, ExposureSpec exposure, List<Double> ringsKm, Map<String, List<String>> icdFamilies) {
+  public PanelJob(SparkSession spark, RunLayout layout, ExposureSpec exposure, List<Double> ringsKm, Map<String, List<String>> icdFamilies) {
     this.spark = spark;
-    this.out = out;
+    this.layout = layout;
     this.exposure = exposure;
     if (ringsKm.size() != 3 || !(ringsKm.get(0) < ringsKm.get(1) && ringsKm.get(1) < ringsKm.get(2))) {
       throw Errors.badSetting("cercania.exposure.treatment_rings_km", ringsKm.toString(), "three increasing radii");
@@ -73,12 +74,12 @@ public final class PanelJob {
     Map<String, Long> sourceRows = new LinkedHashMap<>();
     bases.clear();
     List<Dataset<Row>> parts = new ArrayList<>();
-    Dataset<Row> exp = Tables.stage(spark, out, "exposure", "exposure");
+    Dataset<Row> exp = layout.read(spark, layout.exposure(), "exposure");
     String cohortCol = "cohort_" + ExposureSpec.radiusLabel(ringsM[0] / 1000);
 
-    Dataset<Row> schoolYears = Tables.curatedIfPresent(spark, out, "school_years");
+    Dataset<Row> schoolYears = layout.curatedIfPresent(spark, "school_years");
     if (schoolYears != null) {
-      Dataset<Row> schools = Tables.curated(spark, out, "schools").select(col("school_id"), col("ubigeo").as("cluster_id"));
+      Dataset<Row> schools = layout.readCurated(spark, "schools").select(col("school_id"), col("ubigeo").as("cluster_id"));
       Dataset<Row> base = schoolYears.join(schools, "school_id")
           .join(pointExposure(exp, "school", cohortCol), col("school_id").equalTo(col("unit_id")).and(
               schoolYears.col("year").equalTo(col("e_year"))))
@@ -93,7 +94,7 @@ public final class PanelJob {
       parts.add(longFormat(base, values, col("school_id"), col("school_id"), col("cluster_id"), lit(1.0)));
       sourceRows.put("school", schoolYears.count());
     }
-    Dataset<Row> survey = Tables.curatedIfPresent(spark, out, "survey");
+    Dataset<Row> survey = layout.curatedIfPresent(spark, "survey");
     if (survey != null) {
       Dataset<Row> base = survey.join(pointExposure(exp, "survey_cluster", cohortCol),
           col("cluster_id").equalTo(col("unit_id")).and(survey.col("year").equalTo(col("e_year"))))
@@ -105,14 +106,14 @@ public final class PanelJob {
       parts.add(longFormat(base, values, col("cluster_id"), col("respondent_id"), col("ubigeo"), col("weight")));
       sourceRows.put("survey", survey.count());
     }
-    Dataset<Row> population = Tables.curatedIfPresent(spark, out, "population");
+    Dataset<Row> population = layout.curatedIfPresent(spark, "population");
     if (population != null) {
       Dataset<Row> district = districtFamily(population, exp);
       parts.add(district);
       sourceRows.put("district", population.count());
     }
     if (parts.isEmpty()) {
-      throw Errors.usage("no outcome source curated under " + out + " (school_years, survey or population + femicides/hospitalizations)");
+      throw Errors.usage("no outcome source curated under " + layout.root() + " (school_years, survey or population + femicides/hospitalizations)");
     }
     Dataset<Row> panel = parts.get(0);
     for (int i = 1; i < parts.size(); i++) {
@@ -120,9 +121,9 @@ public final class PanelJob {
     }
     // Long format keeps one row per source row and outcome, value null where undefined (log of zero
     // enrollment, a missing test score): one pass counts both what joined and what cannot enter.
-    panel = panel.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    panel = panel.persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> joined = new LinkedHashMap<>();
-    for (Row r : panel.groupBy("family", "outcome").agg(org.apache.spark.sql.functions.count(lit(1)),
+    for (Row r : panel.groupBy("family", "outcome").agg(count(lit(1)),
         sum(when(col("value").isNull(), 1).otherwise(0))).collectAsList()) {
       joined.merge(r.getString(0), r.getLong(2), Math::max);
       if (r.getLong(3) > 0) {
@@ -133,14 +134,14 @@ public final class PanelJob {
       // source rows for years outside the exposure window (or without exposure) do not enter
       dropped.put(e.getKey() + "_rows_outside_exposure_window", e.getValue() - joined.getOrDefault(e.getKey(), 0L));
     }
-    long rows = Outputs.writeDelta(TableSchema.load("panel").conform(panel.filter(col("value").isNotNull())), out + "/panel");
+    long rows = Outputs.writeDelta(TableSchema.load("panel").conform(panel.filter(col("value").isNotNull())), layout.panel());
     progress.step("wrote panel" + (dropped.values().stream().anyMatch(v -> v > 0) ? " (left out: " + dropped + ")" : ""), rows);
     ObjectNode section = Manifest.newSection();
     section.put("rows", rows);
     ObjectNode left = section.putObject("left_out");
     dropped.forEach(left::put);
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "panel", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "panel", section);
     panel.unpersist();
     bases.forEach(Dataset::unpersist);
     progress.done();
@@ -176,21 +177,21 @@ public final class PanelJob {
    * (a district-year without a row had no case: registers list events).
    */
   private Dataset<Row> districtFamily(Dataset<Row> population, Dataset<Row> exp) {
-    Dataset<Row> de = Tables.stage(spark, out, "district_exposure", "exposure")
+    Dataset<Row> de = layout.read(spark, layout.districtExposure(), "exposure")
         .select(col("ubigeo").as("d_ubigeo"), col("year").as("e_year"), col("has_center"), col("cohort"));
     Dataset<Row> centroid = exp.filter(col("unit_type").equalTo("district"))
         .select(col("unit_id").as("c_ubigeo"), col("year").as("c_year"), col("nearest_distance_m"));
     Dataset<Row> base = population.join(de, population.col("ubigeo").equalTo(col("d_ubigeo"))
             .and(population.col("year").equalTo(col("e_year"))))
         .join(centroid, col("ubigeo").equalTo(col("c_ubigeo")).and(col("e_year").equalTo(col("c_year"))), "left");
-    Dataset<Row> fem = Tables.curatedIfPresent(spark, out, "femicides");
+    Dataset<Row> fem = layout.curatedIfPresent(spark, "femicides");
     if (fem != null) {
       base = base.join(fem.select(col("ubigeo").as("f_ubigeo"), col("year").as("f_year"), col("femicides"), col("economic_crimes")),
           col("ubigeo").equalTo(col("f_ubigeo")).and(col("e_year").equalTo(col("f_year"))), "left");
     } else {
       base = base.withColumn("femicides", lit(null).cast("int")).withColumn("economic_crimes", lit(null).cast("int"));
     }
-    Dataset<Row> hosp = Tables.curatedIfPresent(spark, out, "hospitalizations");
+    Dataset<Row> hosp = layout.curatedIfPresent(spark, "hospitalizations");
     boolean haveHosp = hosp != null;
     if (haveHosp) {
       Column code = upper(substring(col("icd10"), 1, 3));

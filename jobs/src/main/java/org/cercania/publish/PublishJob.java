@@ -15,45 +15,51 @@ import org.cercania.io.Manifest;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
 import org.cercania.io.TableSchema;
-import org.cercania.io.Tables;
+import org.cercania.io.RunLayout;
 
 /**
  * The publish stage: plain Parquet snapshots under {@code OUT/published/} for notebooks and other
- * readers without Delta (estimates, event_study, truth when the study has one, manifest), each
- * written beside and renamed into place so a reader never sees half a table.
+ * readers without Delta (estimates, event_study, truth when the study has one, the map, quality and
+ * diagnostics tables of {@link AnalystTables}, manifest), each written beside and renamed into place so a
+ * reader never sees half a table.
  */
 public final class PublishJob {
   private final SparkSession spark;
-  private final String out;
+  private final RunLayout layout;
   private final String truthFile;
 
-  public PublishJob(SparkSession spark, String out, String truthFile) {
+  public PublishJob(SparkSession spark, RunLayout layout, String truthFile) {
     this.spark = spark;
-    this.out = out;
+    this.layout = layout;
     this.truthFile = truthFile;
   }
 
   public void run() {
     Progress progress = new Progress("publish");
-    String dir = out + "/published";
     for (String table : List.of("estimates", "event_study")) {
-      Dataset<Row> t = TableSchema.load(table).conform(Tables.stage(spark, out, "results/" + table, "estimate"));
-      Outputs.writeParquet(t.coalesce(1), dir + "/" + table);
-      progress.step("published " + table, spark.read().parquet(dir + "/" + table).count());
+      Dataset<Row> t = TableSchema.load(table).conform(layout.read(spark, layout.result(table), "estimate"));
+      Outputs.writeParquet(t.coalesce(1), layout.published(table));
+      progress.step("published " + table, spark.read().parquet(layout.published(table)).count());
     }
     if (truthFile != null) {
       Dataset<Row> truth = TableSchema.load("truth").conform(Inputs.readTable(spark, truthFile, "csv"));
-      Outputs.writeParquet(truth.coalesce(1), dir + "/truth");
-      progress.step("published truth", spark.read().parquet(dir + "/truth").count());
+      Outputs.writeParquet(truth.coalesce(1), layout.published("truth"));
+      progress.step("published truth", spark.read().parquet(layout.published("truth")).count());
+    }
+    Map<String, Dataset<Row>> extra = AnalystTables.build(spark, layout, progress);
+    for (Map.Entry<String, Dataset<Row>> t : extra.entrySet()) {
+      Outputs.writeParquet(t.getValue().coalesce(1), layout.published(t.getKey()));
+      progress.step("published " + t.getKey(), spark.read().parquet(layout.published(t.getKey())).count());
     }
     ObjectNode section = Manifest.newSection();
-    section.put("tables", truthFile == null ? "estimates, event_study, manifest" : "estimates, event_study, truth, manifest");
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "publish", section);
-    ObjectNode manifest = Manifest.read(spark.sparkContext().hadoopConfiguration(), out);
+    section.put("tables", (truthFile == null ? "estimates, event_study, " : "estimates, event_study, truth, ")
+        + String.join(", ", extra.keySet()) + ", manifest");
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "publish", section);
+    ObjectNode manifest = Manifest.read(spark.sparkContext().hadoopConfiguration(), layout);
     List<Row> rows = new ArrayList<>();
     flatten("", manifest, rows);
     Dataset<Row> m = spark.createDataFrame(rows, TableSchema.load("manifest").structType());
-    Outputs.writeParquet(m.coalesce(1), dir + "/manifest");
+    Outputs.writeParquet(m.coalesce(1), layout.published("manifest"));
     progress.step("published manifest", rows.size());
     progress.done();
   }

@@ -24,11 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 class RunSampleIT {
 
   @Test
-  void sampleRunRecoversPlantedEffectsAndPublishesReadableParquet(SparkSession spark, @TempDir Path out) throws Exception {
-    Launcher.Result r = Launcher.run(out.resolve("run.log"), "run", "--sample", "--out", out.toString());
-    assertEquals(0, r.exitCode(), "bin/cercania run --sample failed");
+  void sampleRunRecoversPlantedEffectsAndPublishesReadableParquet(SparkSession spark, @TempDir Path tmp) throws Exception {
+    // The run the cluster and fault tests compare with, made once per test JVM.
+    SampleRuns.Run run = SampleRuns.full();
+    Path out = run.out();
+    Launcher.Result r = run.result();
     System.out.printf("sample run wall time: %.1f s%n", r.seconds());
-    for (String stage : List.of("[ingest]", "[exposure]", "[panel]", "[estimate]", "[publish]")) {
+    for (String stage : List.of("[ingest]", "[exposure]", "[panel]", "[estimate]", "[diagnostics]", "[publish]", "[report]")) {
       assertTrue(r.output().contains(stage + " done in"), stage + " reported its end");
     }
 
@@ -59,14 +61,16 @@ class RunSampleIT {
     assertTrue(spark.read().parquet(out.resolve("published/manifest").toString()).filter("section = 'ingest'").count() > 0);
 
     // The published tables are plain Parquet that pandas reads.
-    Path py = out.resolve("read.py");
+    Path py = tmp.resolve("read.py");
     Files.writeString(py, "import sys, pandas as pd\n"
-        + "for t in ['estimates', 'event_study', 'truth', 'manifest']:\n"
+        + "for t in ['estimates', 'event_study', 'truth', 'manifest', 'district_exposure', 'center_openings',\n"
+        + "          'district_polygons', 'ingest_summary', 'bacon', 'pretests']:\n"
         + "    df = pd.read_parquet(sys.argv[1] + '/published/' + t)\n"
         + "    print(t, len(df))\n");
     Process p = new ProcessBuilder("python3", py.toString(), out.toString()).redirectErrorStream(true).start();
     String pyOut = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), "pandas could not read the published tables:\n" + pyOut);
     assertTrue(pyOut.contains("estimates " + est.size()), pyOut);
+    ReportChecks.assertReport(out);
   }
 }
