@@ -86,9 +86,11 @@ public final class ValidateCommand implements Command {
       Pipeline.panel(s, spark);
       List<RingEstimate> estimates = Pipeline.distance(st, spark, Truth.read(spark, st.truthFile()));
       summary.add(estimates);
-      progress.step("seed " + seed + " done", estimates.size());
+      // Rewritten after every seed, so a long validation can be read (and stopped) part way.
+      Outputs.writeParquet(summary.table(spark).coalesce(1), layout.table("validation"));
+      progress.step("seed " + seed + " done (" + (k + 1) + " of " + seeds + "; " + layout.table("validation") + " holds them)",
+          estimates.size());
     }
-    Outputs.writeParquet(summary.table(spark).coalesce(1), layout.table("validation"));
     long rows = summary.lines().size();
     progress.info(ValidationSummary.header());
     for (ValidationSummary.Line l : summary.lines()) {

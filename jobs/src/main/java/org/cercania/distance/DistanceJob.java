@@ -77,6 +77,11 @@ public final class DistanceJob {
     long n = Outputs.writeDelta(tables.effects(results, "ring_effects"), layout.result("ring_effects"));
     long m = Outputs.writeDelta(tables.events(results), layout.result("ring_event_study"));
     progress.step("wrote results/ring_effects and results/ring_event_study", n + m);
+    long h = 0;
+    if (estimators.contains("sun-abraham")) {
+      h = Outputs.writeDelta(tables.honest(results), layout.result("ring_honest_did"));
+      progress.step("wrote results/ring_honest_did (sun-abraham event studies with their full covariance, for HonestDiD)", h);
+    }
     for (String line : tables.describe(results)) {
       progress.info(line);
     }
@@ -87,6 +92,7 @@ public final class DistanceJob {
     byStatus.forEach(left::put);
     section.put("ring_effects", n);
     section.put("ring_event_study_rows", m);
+    section.put("ring_honest_did_rows", h);
     section.put("distance_curve", c);
     section.put("estimators", String.join(",", estimators));
     section.put("control", effects.spec().control().name().toLowerCase(java.util.Locale.ROOT));

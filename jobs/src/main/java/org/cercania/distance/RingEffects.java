@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.cercania.did.DidSpec;
 import org.cercania.did.Estimators;
 import org.cercania.did.Inference;
+import org.cercania.did.fe.SunAbraham;
 
 /**
  * Runs the library's estimators on one band's panel (the band's treated units and the comparison
@@ -41,7 +42,15 @@ public final class RingEffects {
    * {@code estimator}; units, treated units and clusters as counted by the caller.
    */
   public RingEstimate estimate(String family, String outcome, int band, String estimator, Dataset<Row> sub, long[] counts) {
-    Map<String, Dataset<Row>> tables = Estimators.byName(estimator).estimate(sub, spec()).tables();
+    Map<String, Dataset<Row>> tables;
+    EventCovariance cov = null;
+    if (estimator.equals("sun-abraham")) {
+      SunAbraham.Result sa = new SunAbraham().run(sub, spec());
+      tables = sa.did().tables();
+      cov = EventCovariance.of(sa);
+    } else {
+      tables = Estimators.byName(estimator).estimate(sub, spec()).tables();
+    }
     double est;
     double se;
     List<RingEstimate.EventTerm> events = new ArrayList<>();
@@ -74,6 +83,6 @@ public final class RingEffects {
     double crit = normal ? Z : Inference.tQuantile(counts[2], 0.975);
     double p = normal ? 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(est / se)))
         : Inference.pValue(est, se, counts[2]);
-    return new RingEstimate(family, outcome, estimator, band, est, se, crit, p, events, counts[0], counts[1], counts[2], null);
+    return new RingEstimate(family, outcome, estimator, band, est, se, crit, p, events, counts[0], counts[1], counts[2], null, cov);
   }
 }

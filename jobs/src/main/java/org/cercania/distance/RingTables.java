@@ -88,6 +88,27 @@ final class RingTables {
     return spark.createDataFrame(rows, TableSchema.load("ring_event_study").structType());
   }
 
+  /** The HonestDiD inputs (schemas/ring_honest_did.json) of the estimates that carry an event-study covariance. */
+  Dataset<Row> honest(List<RingEstimate> results) {
+    List<Row> rows = new ArrayList<>();
+    for (RingEstimate r : results) {
+      EventCovariance c = r.eventCovariance();
+      if (c == null) {
+        continue;
+      }
+      int pre = c.preTimes();
+      int post = c.eventTimes().length - pre;
+      for (int i = 0; i < c.eventTimes().length; i++) {
+        for (int j = 0; j < c.eventTimes().length; j++) {
+          rows.add(RowFactory.create(r.family(), r.outcome(), r.estimator(), district(r) ? null : design.lowerM(r.band()),
+              district(r) ? null : design.upperM(r.band()), c.eventTimes()[i], c.eventTimes()[j], c.estimate()[i], c.vcov()[i][j],
+              pre, post));
+        }
+      }
+    }
+    return spark.createDataFrame(rows, TableSchema.load("ring_honest_did").structType());
+  }
+
   /** One line per estimate: the band, the number, its interval, the planted truth and whether it is covered. */
   List<String> describe(List<RingEstimate> results) {
     List<String> lines = new ArrayList<>();

@@ -12,7 +12,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.QRDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -159,10 +161,7 @@ class RingBruteForceTest {
     for (int band = 0; band < DESIGN.bands(); band++) {
       int b = band;
       Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));
-      List<Unit> units = UNITS.stream().filter(u -> {
-        Object[] c = classify(u);
-        return c[0].equals(RingDesign.NEVER) || c[0].equals(RingDesign.TREATED) && (int) c[2] == b;
-      }).toList();
+      List<Unit> units = bandUnits(b);
       long[] counts = {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0};
       RingEstimate cs = effects.estimate("school", "y", b, "cs", sub, counts);
       double[] want = csBruteForce(units);
@@ -176,6 +175,141 @@ class RingBruteForceTest {
       assertEquals(twfe.se(), fromStack.se(), 1e-9, "stacked twfe SE band " + b);
       assertTrue(Math.abs(cs.estimate()) > 0.1, "a planted effect is found in band " + b);
     }
+  }
+
+  @Test
+  void sunAbrahamEventStudyAndItsCovarianceMatchDenseBruteForce(SparkSession spark) {
+    Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
+    Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER);
+    for (int band = 0; band < DESIGN.bands(); band++) {
+      int b = band;
+      Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));
+      List<Unit> units = bandUnits(b);
+      long[] counts = {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0};
+      RingEstimate sa = effects.estimate("school", "y", b, "sun-abraham", sub, counts);
+      SaBrute want = sunAbrahamBruteForce(units);
+      EventCovariance got = sa.eventCovariance();
+      assertEquals(want.times().length, got.eventTimes().length, "event times band " + b);
+      for (int i = 0; i < want.times().length; i++) {
+        assertEquals(want.times()[i], got.eventTimes()[i], "event time band " + b);
+        assertEquals(want.beta()[i], got.estimate()[i], 1e-9, "coefficient e=" + want.times()[i] + " band " + b);
+        for (int j = 0; j < want.times().length; j++) {
+          assertEquals(want.vcov()[i][j], got.vcov()[i][j], 1e-9, "covariance band " + b);
+        }
+      }
+      for (RingEstimate.EventTerm e : sa.events()) { // the table's per-event SE is the covariance's diagonal
+        int i = java.util.Arrays.binarySearch(want.times(), e.e());
+        assertEquals(want.beta()[i], e.estimate(), 1e-9);
+        assertEquals(Math.sqrt(want.vcov()[i][i]), e.se(), 1e-9);
+      }
+      assertEquals(want.att(), sa.estimate(), 1e-9, "sun-abraham ATT band " + b);
+      assertEquals(want.attSe(), sa.se(), 1e-9, "sun-abraham SE band " + b);
+      assertTrue(got.preTimes() > 0, "pre-periods for HonestDiD in band " + b);
+    }
+  }
+
+  /** The band's treated units and the never-exposed units, as the classification enumerates them. */
+  static List<Unit> bandUnits(int b) {
+    return UNITS.stream().filter(u -> {
+      Object[] c = classify(u);
+      return c[0].equals(RingDesign.NEVER) || c[0].equals(RingDesign.TREATED) && (int) c[2] == b;
+    }).toList();
+  }
+
+  record SaBrute(int[] times, double[] beta, double[][] vcov, double att, double attSe) {}
+
+  /**
+   * Sun and Abraham (2021) as fixest's sunab: least squares of the unit-year means on unit dummies,
+   * year dummies and one dummy per treated cohort x event time (e = -1 left out), clustered by
+   * cluster with fixest's default small-sample factor (G/(G-1) (N-1)/(N-K), K = cells + years, the
+   * unit effects nested in the clusters); event-time coefficients and the ATT as the cells'
+   * observation-share averages, their covariance S V S'.
+   */
+  static SaBrute sunAbrahamBruteForce(List<Unit> units) {
+    TreeSet<Long> cellKeys = new TreeSet<>(); // cohort * 100 + (e + 50)
+    for (Unit u : units) {
+      int g = (int) classify(u)[1];
+      for (int t = 0; t < YEARS; t++) {
+        if (g > 0 && u.mean()[t] != null && FROM + t - g != -1) {
+          cellKeys.add(g * 100L + (FROM + t - g + 50));
+        }
+      }
+    }
+    List<Long> cells = new ArrayList<>(cellKeys);
+    int nu = units.size();
+    int k = nu + YEARS - 1 + cells.size();
+    List<double[]> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    List<String> cl = new ArrayList<>();
+    double[] cellSize = new double[cells.size()];
+    for (int i = 0; i < nu; i++) {
+      Unit u = units.get(i);
+      int g = (int) classify(u)[1];
+      for (int t = 0; t < YEARS; t++) {
+        if (u.mean()[t] == null) {
+          continue;
+        }
+        double[] row = new double[k];
+        System.arraycopy(dummies(i, t, nu + YEARS - 1), 0, row, 0, nu + YEARS - 1);
+        if (g > 0 && FROM + t - g != -1) {
+          int c = cells.indexOf(g * 100L + (FROM + t - g + 50));
+          row[nu + YEARS - 1 + c] = 1;
+          cellSize[c]++;
+        }
+        x.add(row);
+        y.add(u.mean()[t]);
+        cl.add(u.cluster());
+      }
+    }
+    RealMatrix xm = new Array2DRowRealMatrix(x.toArray(new double[0][]));
+    RealMatrix bread = new LUDecomposition(xm.transpose().multiply(xm)).getSolver().getInverse();
+    double[] beta = bread.operate(xm.transpose().operate(y.stream().mapToDouble(Double::doubleValue).toArray()));
+    Map<String, double[]> scores = new TreeMap<>();
+    for (int r = 0; r < x.size(); r++) {
+      double res = y.get(r);
+      for (int j = 0; j < k; j++) {
+        res -= x.get(r)[j] * beta[j];
+      }
+      double[] sc = scores.computeIfAbsent(cl.get(r), c -> new double[k]);
+      for (int j = 0; j < k; j++) {
+        sc[j] += x.get(r)[j] * res;
+      }
+    }
+    RealMatrix meat = new Array2DRowRealMatrix(k, k);
+    for (double[] sc : scores.values()) {
+      meat = meat.add(new Array2DRowRealMatrix(sc).multiply(new Array2DRowRealMatrix(sc).transpose()));
+    }
+    double g = scores.size();
+    double n = x.size();
+    double factor = g / (g - 1) * (n - 1) / (n - (cells.size() + YEARS));
+    RealMatrix v = bread.multiply(meat).multiply(bread).scalarMultiply(factor);
+    TreeSet<Integer> rels = new TreeSet<>();
+    cells.forEach(c -> rels.add((int) (c % 100) - 50));
+    int[] times = rels.stream().mapToInt(Integer::intValue).toArray();
+    double[][] s = new double[times.length + 1][cells.size()]; // last row: the ATT (e >= 0)
+    for (int e = 0; e <= times.length; e++) {
+      double total = 0;
+      for (int c = 0; c < cells.size(); c++) {
+        int rel = (int) (cells.get(c) % 100) - 50;
+        if (e < times.length ? rel == times[e] : rel >= 0) {
+          s[e][c] = cellSize[c];
+          total += cellSize[c];
+        }
+      }
+      for (int c = 0; c < cells.size(); c++) {
+        s[e][c] /= total;
+      }
+    }
+    RealMatrix sm = new Array2DRowRealMatrix(s);
+    RealMatrix vc = v.getSubMatrix(nu + YEARS - 1, k - 1, nu + YEARS - 1, k - 1);
+    double[] b = sm.operate(java.util.Arrays.copyOfRange(beta, nu + YEARS - 1, k));
+    double[][] cov = sm.multiply(vc).multiply(sm.transpose()).getData();
+    double[][] ev = new double[times.length][times.length];
+    for (int i = 0; i < times.length; i++) {
+      ev[i] = java.util.Arrays.copyOf(cov[i], times.length);
+    }
+    return new SaBrute(times, java.util.Arrays.copyOf(b, times.length), ev, b[times.length], Math.sqrt(cov[times.length][times.length]));
   }
 
   /** R did's ATT(g,t) (never-treated controls, varying base), simple aggregation and clustered analytic SE; balanced units only. */
