@@ -37,7 +37,7 @@ public final class SampleGenerator {
   public SampleGenerator(SampleSpec spec, Map<Integer, Integer> rolloutAnchors, Map<String, Double> effectSizes) {
     this.spec = spec;
     this.rolloutAnchors = rolloutAnchors;
-    this.effects = new PlantedEffects(effectSizes, spec.dynamicEffects());
+    this.effects = new PlantedEffects(effectSizes, spec.dynamicEffects(), spec.profile());
   }
 
   /**
@@ -48,7 +48,7 @@ public final class SampleGenerator {
    * before the window, exposure ended, entered beyond the last edge).
    */
   private record PointUnit(String id, SyntheticCountry.District district, double lon, double lat, int[] ring, int[] openYear,
-      int cohort, String bandTerm, String gridTerm, int entry) {}
+      double[] nearest, int cohort, String bandTerm, String gridTerm, int entry) {}
 
   /** Width of the cells (metres) the truth of the data-driven distance bins is recorded in (grid_LO_HI terms). */
   public static final int GRID_M = 250;
@@ -167,7 +167,7 @@ public final class SampleGenerator {
         long cell = Math.max(0, (long) Math.ceil(nearest[entry - spec.fromYear()] / GRID_M) - 1);
         grid = String.format(Locale.ROOT, "grid_%d_%d", cell * GRID_M, (cell + 1) * GRID_M);
       }
-      units.add(new PointUnit(String.format(Locale.ROOT, "%s%06d", prefix, k + 1), d, lon, lat, ring, openYear, cohort, band, grid,
+      units.add(new PointUnit(String.format(Locale.ROOT, "%s%06d", prefix, k + 1), d, lon, lat, ring, openYear, nearest, cohort, band, grid,
           entry));
     }
     return units;
@@ -208,7 +208,7 @@ public final class SampleGenerator {
    */
   private double planted(PointUnit u, String family, String outcome, int y) {
     int year = spec.fromYear() + y;
-    double effect = effects.effect(family, outcome, u.ring()[y], year, u.openYear()[y], u.cohort());
+    double effect = effects.effect(family, outcome, u.ring()[y], u.nearest()[y], year, u.openYear()[y], u.cohort());
     if (u.gridTerm() != null) {
       effects.record(family, outcome, u.gridTerm(), u.entry(), year, effect);
     }
@@ -409,7 +409,7 @@ public final class SampleGenerator {
    */
   private record DistrictEffects(PlantedEffects effects, int ring, int year, int openYear, int cohort, boolean designUnit) {
     double planted(String outcome) {
-      double e = effects.effect("district", outcome, ring, year, openYear, cohort);
+      double e = effects.effect("district", outcome, ring, ring < 0 ? Double.POSITIVE_INFINITY : 0, year, openYear, cohort);
       if (designUnit) {
         effects.record("district", outcome, "district", cohort, year, e);
       }
