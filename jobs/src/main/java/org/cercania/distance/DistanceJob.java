@@ -186,7 +186,9 @@ public final class DistanceJob {
     try {
       List<Future<RingEstimate>> futures = new ArrayList<>();
       List<RingEstimate> results = new ArrayList<>();
-      Map<String, FixedEffectsRegression.Fit> twfe = estimators.contains("twfe") ? StackedTwfe.fit(est) : Map.of();
+      // No band with a treated unit (a tiny or degenerate sample): nothing to estimate, and no twfe regression to fit.
+      Map<String, FixedEffectsRegression.Fit> twfe =
+          estimators.contains("twfe") && !counts.isEmpty() ? StackedTwfe.fit(est) : Map.of();
       for (Map.Entry<String, long[]> e : counts.entrySet()) {
         String outcome = e.getKey().substring(0, e.getKey().indexOf('/'));
         int band = Integer.parseInt(e.getKey().substring(e.getKey().indexOf('/') + 1));
