@@ -17,10 +17,11 @@ public final class Main {
     Map<String, Command> m = new LinkedHashMap<>();
     for (Command c : List.<Command>of(new SampleCommand(), new IngestCommand(), new ExposureCommand(),
         new StageCommand("panel", "Join outcomes with exposure into OUT/panel (Delta), one row per outcome, unit and year.", Pipeline::panel),
-        new StageCommand("estimate", "TWFE by distance ring and event studies for every outcome into OUT/results (Delta).", Pipeline::estimate),
+        new StageCommand("estimate", "TWFE by ring, event studies, diagnostics, and effects by distance band (cs/sun-abraham/imputation, twfe beside) with the distance curve into OUT/results (Delta).", Pipeline::estimate),
         new StageCommand("publish", "Write Parquet snapshots under OUT/published (estimates, event_study, truth, maps, ingest summary, diagnostics, manifest).",
             Pipeline::publish),
-        new RunCommand(), new ReportCommand(), new DidCommand(), new MonteCarloCommand(), new TrialCommand(), new BenchCommand())) {
+        new RunCommand(), new ReportCommand(), new DidCommand(), new MonteCarloCommand(), new TrialCommand(), new ValidateCommand(),
+        new BenchCommand())) {
       m.put(c.name(), c);
     }
     return m;

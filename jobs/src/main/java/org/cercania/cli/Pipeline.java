@@ -1,9 +1,12 @@
 package org.cercania.cli;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
+import org.cercania.distance.DistanceJob;
+import org.cercania.distance.RingEstimate;
 import org.cercania.errors.Errors;
 import org.cercania.estimate.EstimateJob;
 import org.cercania.estimate.Truth;
@@ -51,8 +54,18 @@ final class Pipeline {
 
   static void estimate(Settings s, SparkSession spark) {
     StageSettings st = StageSettings.of(s);
-    JobGroup.run(spark, "cercania estimate", () -> new EstimateJob(spark, st.layout(), st.eventMin(), st.eventMax(),
-        st.seConvention(), st.truthFile() == null ? null : Truth.read(spark, st.truthFile())).run());
+    JobGroup.run(spark, "cercania estimate", () -> {
+      Truth truth = st.truthFile() == null ? null : Truth.read(spark, st.truthFile());
+      new EstimateJob(spark, st.layout(), st.eventMin(), st.eventMax(), st.seConvention(), truth).run();
+      distance(st, spark, truth);
+    });
+  }
+
+  /** Effects by distance band and the distance curve (cercania.distance); returns every band estimate. */
+  static List<RingEstimate> distance(StageSettings st, SparkSession spark, Truth truth) {
+    StageSettings.Distance d = st.distance();
+    return JobGroup.run(spark, "cercania estimate: effects by distance",
+        () -> new DistanceJob(spark, st.layout(), d.rings(), d.effects(), d.estimators(), truth, d.curve()).run());
   }
 
   static void publish(Settings s, SparkSession spark) {

@@ -54,21 +54,30 @@ public final class SampleCommand implements Command {
   /** Generates into OUT/sample; used by {@code run --sample} too. */
   static Map<String, Long> generate(Options o, Settings s) {
     SampleSpec d = SampleSpec.fromSettings(s);
-    SampleSpec spec = new SampleSpec(o.longValue("--seed", d.seed()), o.integer("--districts", d.districts()),
+    SampleSpec spec = d.with(o.longValue("--seed", d.seed()), o.integer("--districts", d.districts()),
         o.integer("--centers", d.centers()), o.integer("--schools", d.schools()),
         o.integer("--survey-clusters", d.surveyClusters()), o.integer("--respondents", d.respondentsPerCluster()),
-        o.get("--effects") == null ? d.dynamicEffects() : parseEffects(o.get("--effects")), d.fromYear(), d.toYear(),
-        d.ringsKm(), d.referenceMonth(), d.referenceDay());
+        o.get("--effects") == null ? d.dynamicEffects() : parseEffects(o.get("--effects")));
+    Path dir = Paths.get(o.require("--out"), "sample");
+    return new SampleGenerator(spec, anchors(s), effectSizes(s)).write(dir);
+  }
+
+  /** cercania.sample.rollout_anchors: year to cumulative centers open. */
+  static Map<Integer, Integer> anchors(Settings s) {
     Map<Integer, Integer> anchors = new TreeMap<>();
     for (Map.Entry<String, Object> e : s.raw().getConfig("cercania.sample.rollout_anchors").root().unwrapped().entrySet()) {
       anchors.put(Integer.parseInt(e.getKey()), ((Number) e.getValue()).intValue());
     }
+    return anchors;
+  }
+
+  /** cercania.sample.effect_sizes: outcome to planted inner-ring effect. */
+  static Map<String, Double> effectSizes(Settings s) {
     Map<String, Double> sizes = new TreeMap<>();
     for (Map.Entry<String, Object> e : s.raw().getConfig("cercania.sample.effect_sizes").root().unwrapped().entrySet()) {
       sizes.put(e.getKey(), ((Number) e.getValue()).doubleValue());
     }
-    Path dir = Paths.get(o.require("--out"), "sample");
-    return new SampleGenerator(spec, anchors, sizes).write(dir);
+    return sizes;
   }
 
   private static boolean parseEffects(String v) {

@@ -1,17 +1,23 @@
 package org.cercania.cli;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cercania.config.Settings;
+import org.cercania.did.DidSpec;
 import org.cercania.did.SeConvention;
+import org.cercania.distance.DistanceCurve;
+import org.cercania.distance.RingDesign;
+import org.cercania.distance.RingEffects;
 import org.cercania.errors.Errors;
 import org.cercania.exposure.ExposureSpec;
 import org.cercania.ingest.CemSchedule;
 import org.cercania.ingest.IngestJob;
 import org.cercania.ingest.SourceOptions;
 import org.cercania.io.RunLayout;
+import org.cercania.sample.SampleGenerator;
 
 /**
  * Every stage's settings, typed, read from the HOCON layers in this one place: stages take these
@@ -29,7 +35,14 @@ record StageSettings(
     Map<String, List<String>> icdFamilies,
     int eventMin,
     int eventMax,
-    SeConvention seConvention) {
+    SeConvention seConvention,
+    Distance distance) {
+
+  /**
+   * cercania.distance: the estimators by band (the robust one first, then the comparisons), the
+   * bands, the comparison group and the distance curve (null when disabled).
+   */
+  record Distance(List<String> estimators, RingDesign rings, RingEffects effects, DistanceCurve curve) {}
 
   static StageSettings of(Settings s) {
     String truth = s.has("cercania.inputs.truth") ? s.string("cercania.inputs.truth") : "";
@@ -37,7 +50,32 @@ record StageSettings(
         inputs(s), truth.isBlank() ? null : truth, s.number("cercania.ingest.max_reject_rate"),
         s.number("cercania.ingest.max_volume_drop"), exposure(s),
         s.numbers("cercania.exposure.treatment_rings_km"), icdFamilies(s), s.integer("cercania.estimate.event_min"),
-        s.integer("cercania.estimate.event_max"), seConvention(s));
+        s.integer("cercania.estimate.event_max"), seConvention(s), distance(s));
+  }
+
+  private static Distance distance(Settings s) {
+    String robust = s.string("cercania.distance.estimator");
+    if (!RingEffects.ROBUST.contains(robust)) {
+      throw Errors.badSetting("cercania.distance.estimator", robust, "one of " + RingEffects.ROBUST);
+    }
+    List<String> estimators = new ArrayList<>(List.of(robust));
+    for (String e : s.strings("cercania.distance.compare")) {
+      if (!RingEffects.ROBUST.contains(e) && !e.equals("twfe")) {
+        throw Errors.badSetting("cercania.distance.compare", e, "twfe or one of " + RingEffects.ROBUST);
+      }
+      if (!estimators.contains(e)) {
+        estimators.add(e);
+      }
+    }
+    String control = s.string("cercania.distance.control");
+    if (!control.equals("never") && !control.equals("not_yet")) {
+      throw Errors.badSetting("cercania.distance.control", control, "never or not_yet");
+    }
+    RingDesign rings = new RingDesign(s.numbers("cercania.distance.edges_km"), s.number("cercania.distance.cutoff_km"));
+    RingEffects effects = new RingEffects(control.equals("never") ? DidSpec.ControlGroup.NEVER : DidSpec.ControlGroup.NOT_YET);
+    DistanceCurve curve = s.flag("cercania.distance.curve.enabled") ? new DistanceCurve(s.string("cercania.distance.curve.estimator"),
+        s.integer("cercania.distance.curve.max_bins"), SampleGenerator.GRID_M) : null;
+    return new Distance(List.copyOf(estimators), rings, effects, curve);
   }
 
   /** The sources that carry outcomes; districts, population and centers only give exposure and denominators. */

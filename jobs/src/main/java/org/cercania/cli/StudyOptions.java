@@ -18,6 +18,11 @@ final class StudyOptions {
 
   /** Settings for the parsed options; {@code cercania.out} is the --out folder. */
   static Settings settings(Options o) {
+    return settings(o, o.get("--out"));
+  }
+
+  /** Settings for the parsed options with {@code out} (when not null) as {@code cercania.out}. */
+  static Settings settings(Options o, String out) {
     Map<String, String> overrides = new LinkedHashMap<>();
     for (String kv : o.all("--set")) {
       int eq = kv.indexOf('=');
@@ -26,7 +31,6 @@ final class StudyOptions {
       }
       overrides.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
     }
-    String out = o.get("--out");
     if (out != null) {
       overrides.put("cercania.out", out.replaceAll("/+$", ""));
     }

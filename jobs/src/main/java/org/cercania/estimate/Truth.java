@@ -19,6 +19,10 @@ import org.cercania.io.TableSchema;
 public final class Truth {
   private final Map<String, double[]> byRing = new HashMap<>();
   private final Map<String, Map<Integer, double[]>> byEvent = new HashMap<>();
+  /** outcome/term of a distance band (band_LO_HI or district): post-entry unit-years. */
+  private final Map<String, double[]> byBand = new HashMap<>();
+  /** outcome/term of a distance band: event time (year - entry year) to unit-years. */
+  private final Map<String, Map<Integer, double[]>> byBandEvent = new HashMap<>();
 
   private Truth() {}
 
@@ -28,6 +32,16 @@ public final class Truth {
     for (Row r : t.select(col("outcome"), col("term"), col("cohort"), col("year"), col("effect"), col("units")).collectAsList()) {
       String outcome = r.getString(0);
       double w = r.getLong(5);
+      String term = r.getString(1);
+      if (term.startsWith("band_") || term.startsWith("grid_") || term.equals("district")) {
+        int e = r.getInt(3) - r.getInt(2);
+        add(truth.byBandEvent.computeIfAbsent(outcome + "/" + term, k -> new HashMap<>()).computeIfAbsent(e, k -> new double[2]),
+            w, r.getDouble(4));
+        if (e >= 0) {
+          add(truth.byBand.computeIfAbsent(outcome + "/" + term, k -> new double[2]), w, r.getDouble(4));
+        }
+        continue;
+      }
       double[] a = truth.byRing.computeIfAbsent(outcome + "/" + r.getString(1), k -> new double[2]);
       a[0] += w * r.getDouble(4);
       a[1] += w;
@@ -39,6 +53,45 @@ public final class Truth {
       }
     }
     return truth;
+  }
+
+  private static void add(double[] a, double w, double effect) {
+    a[0] += w * effect;
+    a[1] += w;
+  }
+
+  /**
+   * Average planted effect over the post-entry unit-years of the units that entered exposure in a
+   * distance band (term band_LO_HI in metres, or district): the parameter of the band's overall
+   * ATT (cs simple aggregation, Sun-Abraham's and imputation's ATT); null when no unit entered it.
+   */
+  public Double bandEffect(String outcome, String term) {
+    double[] a = byBand.get(outcome + "/" + term);
+    return a == null || a[1] == 0 ? null : a[0] / a[1];
+  }
+
+  /**
+   * Average planted effect over the post-entry unit-years of the units that entered exposure between
+   * {@code lowerM} and {@code upperM} metres (multiples of {@code cellM}: the sample's grid_LO_HI
+   * cells); null when no unit did.
+   */
+  public Double binEffect(String outcome, long lowerM, long upperM, long cellM) {
+    double s = 0;
+    double w = 0;
+    for (long lo = lowerM; lo < upperM; lo += cellM) {
+      double[] a = byBand.get(outcome + "/grid_" + lo + "_" + (lo + cellM));
+      if (a != null) {
+        s += a[0];
+        w += a[1];
+      }
+    }
+    return w == 0 ? null : s / w;
+  }
+
+  /** Average planted effect of a band's units at event time e (0 before entry); null when none is there. */
+  public Double bandEventEffect(String outcome, String term, int e) {
+    double[] a = byBandEvent.getOrDefault(outcome + "/" + term, Map.of()).get(e);
+    return a == null || a[1] == 0 ? null : a[0] / a[1];
   }
 
   /** Average planted effect of being in {@code ring} for {@code outcome}; 0 when no unit-year was there. */

@@ -19,7 +19,7 @@ import org.cercania.io.RunLayout;
 
 /**
  * The publish stage: plain Parquet snapshots under {@code OUT/published/} for notebooks and other
- * readers without Delta (estimates, event_study, truth when the study has one, the map, quality and
+ * readers without Delta (estimates, event_study, the effects by distance when estimated, truth when the study has one, the map, quality and
  * diagnostics tables of {@link AnalystTables}, manifest), each written beside and renamed into place so a
  * reader never sees half a table.
  */
@@ -41,6 +41,15 @@ public final class PublishJob {
       Outputs.writeParquet(t.coalesce(1), layout.published(table));
       progress.step("published " + table, spark.read().parquet(layout.published(table)).count());
     }
+    List<String> distance = new ArrayList<>();
+    for (String table : List.of("ring_effects", "ring_event_study", "ring_honest_did", "distance_curve")) {
+      Dataset<Row> d = RunLayout.deltaIfPresent(spark, layout.result(table));
+      if (d != null) {
+        Outputs.writeParquet(TableSchema.load(table).conform(d).coalesce(1), layout.published(table));
+        progress.step("published " + table, spark.read().parquet(layout.published(table)).count());
+        distance.add(table);
+      }
+    }
     if (truthFile != null) {
       Dataset<Row> truth = TableSchema.load("truth").conform(Inputs.readTable(spark, truthFile, "csv"));
       Outputs.writeParquet(truth.coalesce(1), layout.published("truth"));
@@ -53,7 +62,7 @@ public final class PublishJob {
     }
     ObjectNode section = Manifest.newSection();
     section.put("tables", (truthFile == null ? "estimates, event_study, " : "estimates, event_study, truth, ")
-        + String.join(", ", extra.keySet()) + ", manifest");
+        + String.join(", ", extra.keySet()) + (distance.isEmpty() ? "" : ", " + String.join(", ", distance)) + ", manifest");
     Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "publish", section);
     ObjectNode manifest = Manifest.read(spark.sparkContext().hadoopConfiguration(), layout);
     List<Row> rows = new ArrayList<>();

@@ -9,9 +9,10 @@ import java.util.TreeMap;
 /**
  * The effects planted in the sample and the record of them (the truth table).
  *
- * <p>A unit whose nearest open center lies in the inner ring gets the full effect of an outcome,
- * in the second ring half of it, in the third a quarter, beyond nothing; a district with an open
- * center gets the full effect. Constant mode: that effect from the first year on. Dynamic mode:
+ * <p>By default (step profile) a unit whose nearest open center lies in the inner ring gets the
+ * full effect of an outcome, in the second ring half of it, in the third a quarter, beyond nothing;
+ * with the exponential profile exp(-d / decay) of it up to the reach ({@link EffectProfile}); a
+ * district with an open center gets the full effect. Constant mode: that effect from the first year on. Dynamic mode:
  * multiplied by (1 + 0.2 e) (1 + (2014 - c) / 20), e the years since the nearest center opened
  * and c its opening year, so effects grow with exposure and earlier cohorts gain more (the case
  * where two-way fixed effects is biased).
@@ -21,12 +22,14 @@ final class PlantedEffects {
 
   private final Map<String, Double> size;
   private final boolean dynamic;
+  private final EffectProfile profile;
   /** (family, outcome, term, cohort, year) -> {sum of effects, units}. */
   private final Map<String, double[]> truth = new TreeMap<>();
 
-  PlantedEffects(Map<String, Double> size, boolean dynamic) {
+  PlantedEffects(Map<String, Double> size, boolean dynamic, EffectProfile profile) {
     this.size = size;
     this.dynamic = dynamic;
+    this.profile = profile;
   }
 
   double size(String outcome) {
@@ -37,29 +40,44 @@ final class PlantedEffects {
     return s;
   }
 
-  /** Multiplier of the effect in year t for a unit in ring (0-based) whose nearest center first counted as open in openYear. */
-  double multiplier(int ring, int year, int openYear) {
-    if (ring < 0) {
+  /**
+   * Multiplier of the effect in year t for a unit in ring (0-based) at {@code metres} from its
+   * nearest open center, which first counted as open in openYear (profile: {@link EffectProfile}).
+   */
+  double multiplier(int ring, double metres, int year, int openYear) {
+    double m = profile.share(ring, metres);
+    if (m == 0) {
       return 0;
     }
-    double m = RING_SHARE[ring];
     if (dynamic) {
       m *= (1 + 0.2 * (year - openYear)) * (1 + (2014 - openYear) / 20.0);
     }
     return m;
   }
 
-  /** The effect on {@code outcome}, recorded in the truth table under the unit's cohort. */
-  double effect(String family, String outcome, int ring, int year, int openYear, int cohort) {
-    if (ring < 0) {
-      return 0;
+  /**
+   * The effect on {@code outcome} of a unit in ring (0-based, -1 beyond the third) at {@code metres}
+   * from its nearest open center (districts: ring 0 when a center is in the district, metres 0),
+   * recorded in the truth table under the ring and the unit's cohort when the unit is in a ring.
+   */
+  double effect(String family, String outcome, int ring, double metres, int year, int openYear, int cohort) {
+    double e = size(outcome) * multiplier(ring, metres, year, openYear);
+    if (ring >= 0) {
+      record(family, outcome, "ring" + (ring + 1), cohort, year, e);
     }
-    double e = size(outcome) * multiplier(ring, year, openYear);
-    String key = String.join("\u0000", family, outcome, "ring" + (ring + 1), String.valueOf(cohort), String.valueOf(year));
-    double[] t = truth.computeIfAbsent(key, k -> new double[2]);
-    t[0] += e;
-    t[1] += 1;
     return e;
+  }
+
+  /**
+   * Adds one unit-year's planted effect to the truth table under {@code term}: the current ring
+   * (ring1..ring3, cohort = the inner-ring cohort) or the distance band a unit entered exposure in
+   * (band_LO_HI in metres, cohort = the entry year; see SampleGenerator), pre-entry years included.
+   */
+  void record(String family, String outcome, String term, int cohort, int year, double effect) {
+    String key = String.join("\u0000", family, outcome, term, String.valueOf(cohort), String.valueOf(year));
+    double[] t = truth.computeIfAbsent(key, k -> new double[2]);
+    t[0] += effect;
+    t[1] += 1;
   }
 
   void writeTruth(Writer w) throws IOException {

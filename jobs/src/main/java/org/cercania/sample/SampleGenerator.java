@@ -37,12 +37,21 @@ public final class SampleGenerator {
   public SampleGenerator(SampleSpec spec, Map<Integer, Integer> rolloutAnchors, Map<String, Double> effectSizes) {
     this.spec = spec;
     this.rolloutAnchors = rolloutAnchors;
-    this.effects = new PlantedEffects(effectSizes, spec.dynamicEffects());
+    this.effects = new PlantedEffects(effectSizes, spec.dynamicEffects(), spec.profile());
   }
 
-  /** A point unit (school or survey cluster) with its ring and nearest-center history by year. */
+  /**
+   * A point unit (school or survey cluster) with its ring and nearest-center history by year, and
+   * its distance band: the truth term (band_LO_HI) of the band its nearest open center lay in when
+   * it was first exposed (nearest open center within the cutoff) and that entry year, or a null
+   * term when the unit is not a treated unit of the distance design (never exposed, exposed
+   * before the window, exposure ended, entered beyond the last edge).
+   */
   private record PointUnit(String id, SyntheticCountry.District district, double lon, double lat, int[] ring, int[] openYear,
-      int cohort) {}
+      double[] nearest, int cohort, String bandTerm, String gridTerm, int entry) {}
+
+  /** Width of the cells (metres) the truth of the data-driven distance bins is recorded in (grid_LO_HI terms). */
+  public static final int GRID_M = 250;
 
   /** Writes every source into {@code dir}; returns rows written per file. */
   public Map<String, Long> write(Path dir) {
@@ -106,7 +115,8 @@ public final class SampleGenerator {
       cum[i] = acc;
     }
     int years = spec.toYear() - spec.fromYear() + 1;
-    double outer = spec.ringsKm().get(2) * 1000;
+    double outer = Math.max(spec.ringsKm().get(2), spec.cutoffKm()) * 1000;
+    double box = outer / 105_000; // one degree is more than 105 km at Peru's latitudes (below 19 degrees south)
     List<PointUnit> units = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       int i = Arrays.binarySearch(cum, rnd.nextDouble() * acc);
@@ -121,8 +131,8 @@ public final class SampleGenerator {
       record Near(CenterRollout.Center c, double dist) {}
       List<Near> near = new ArrayList<>();
       for (CenterRollout.Center c : centers) {
-        if (Math.abs(c.lat() - lat) > 0.05 || Math.abs(c.lon() - lon) > 0.05) {
-          continue; // 0.05 degrees is more than 5 km at Peru's latitudes
+        if (Math.abs(c.lat() - lat) > box || Math.abs(c.lon() - lon) > box) {
+          continue;
         }
         double dist = Geodesic.WGS84.Inverse(lat, lon, c.lat(), c.lon()).s12;
         if (dist <= outer) {
@@ -132,14 +142,17 @@ public final class SampleGenerator {
       near.sort(Comparator.comparingDouble(Near::dist));
       int[] ring = new int[years];
       int[] openYear = new int[years];
+      double[] nearest = new double[years];
       int cohort = 0;
       for (int y = 0; y < years; y++) {
         int year = spec.fromYear() + y;
         ring[y] = -1;
+        nearest[y] = Double.POSITIVE_INFINITY;
         for (Near nc : near) {
           if (open(nc.c(), year)) {
             ring[y] = ringOf(nc.dist());
             openYear[y] = firstOpenYear(nc.c());
+            nearest[y] = nc.dist();
             break;
           }
         }
@@ -147,9 +160,62 @@ public final class SampleGenerator {
           cohort = year;
         }
       }
-      units.add(new PointUnit(String.format(Locale.ROOT, "%s%06d", prefix, k + 1), d, lon, lat, ring, openYear, cohort));
+      int entry = entryYear(nearest);
+      String band = entry > 0 ? bandTerm(nearest[entry - spec.fromYear()]) : null;
+      String grid = null;
+      if (entry > 0) {
+        long cell = Math.max(0, (long) Math.ceil(nearest[entry - spec.fromYear()] / GRID_M) - 1);
+        grid = String.format(Locale.ROOT, "grid_%d_%d", cell * GRID_M, (cell + 1) * GRID_M);
+      }
+      units.add(new PointUnit(String.format(Locale.ROOT, "%s%06d", prefix, k + 1), d, lon, lat, ring, openYear, nearest, cohort, band, grid,
+          entry));
     }
     return units;
+  }
+
+  /**
+   * The year a unit was first exposed (nearest open center within the cutoff), or 0 when it is not a
+   * treated unit of the distance design: never exposed, exposed in the window's first year (before
+   * the window), or exposed and later not (its only nearby center closed).
+   */
+  private int entryYear(double[] nearest) {
+    double cut = spec.cutoffKm() * 1000;
+    int first = -1;
+    for (int y = 0; y < nearest.length; y++) {
+      if (nearest[y] <= cut && first < 0) {
+        first = y;
+      } else if (nearest[y] > cut && first >= 0) {
+        return 0;
+      }
+    }
+    return first <= 0 ? 0 : spec.fromYear() + first;
+  }
+
+  /** The truth term of the distance band (lower < d <= upper; the first band includes 0) of a distance in metres, null beyond. */
+  private String bandTerm(double metres) {
+    List<Double> e = spec.bandEdgesKm();
+    for (int b = 1; b < e.size(); b++) {
+      if (metres <= e.get(b) * 1000) {
+        return String.format(Locale.ROOT, "band_%d_%d", Math.round(e.get(b - 1) * 1000), Math.round(e.get(b) * 1000));
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The planted effect on a unit in the window's year index y (recorded under its current ring and,
+   * when it has one, under its distance band).
+   */
+  private double planted(PointUnit u, String family, String outcome, int y) {
+    int year = spec.fromYear() + y;
+    double effect = effects.effect(family, outcome, u.ring()[y], u.nearest()[y], year, u.openYear()[y], u.cohort());
+    if (u.gridTerm() != null) {
+      effects.record(family, outcome, u.gridTerm(), u.entry(), year, effect);
+    }
+    if (u.bandTerm() != null) {
+      effects.record(family, outcome, u.bandTerm(), u.entry(), year, effect);
+    }
+    return effect;
   }
 
   private int ringOf(double metres) {
@@ -222,17 +288,15 @@ public final class SampleGenerator {
         double score = 0.5 * SyntheticCountry.gaussian(rnd);
         for (int y = 0; y < s.ring().length; y++) {
           int year = spec.fromYear() + y;
-          int ring = s.ring()[y];
-          int oy = s.openYear()[y];
-          double enrolled = Math.exp(logBase + 0.005 * y + effects.effect("school", "log_enrollment", ring, year, oy, s.cohort())
+          double enrolled = Math.exp(logBase + 0.005 * y + planted(s, "school", "log_enrollment", y)
               + 0.05 * SyntheticCountry.gaussian(rnd));
-          double a = clip(att + 0.002 * y + effects.effect("school", "attendance_rate", ring, year, oy, s.cohort())
+          double a = clip(att + 0.002 * y + planted(s, "school", "attendance_rate", y)
               + 0.02 * SyntheticCountry.gaussian(rnd));
-          double p = clip(pass + 0.001 * y + effects.effect("school", "pass_rate", ring, year, oy, s.cohort())
+          double p = clip(pass + 0.001 * y + planted(s, "school", "pass_rate", y)
               + 0.02 * SyntheticCountry.gaussian(rnd));
-          double dr = clip(drop - 0.001 * y + effects.effect("school", "dropout_rate", ring, year, oy, s.cohort())
+          double dr = clip(drop - 0.001 * y + planted(s, "school", "dropout_rate", y)
               + 0.008 * SyntheticCountry.gaussian(rnd));
-          double sc = score + 0.01 * y + effects.effect("school", "test_score", ring, year, oy, s.cohort())
+          double sc = score + 0.01 * y + planted(s, "school", "test_score", y)
               + 0.3 * SyntheticCountry.gaussian(rnd);
           w.write(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%.6f,%.6f%n", s.id(), year, Math.round(enrolled), a, p, dr, sc));
           n++;
@@ -251,10 +315,8 @@ public final class SampleGenerator {
         double emot = 0.20 + 0.2 * rnd.nextDouble();
         for (int y = 0; y < c.ring().length; y++) {
           int year = spec.fromYear() + y;
-          int ring = c.ring()[y];
-          int oy = c.openYear()[y];
-          double pPhys = phys - 0.002 * y + effects.effect("survey", "dv_physical", ring, year, oy, c.cohort());
-          double pEmot = emot - 0.002 * y + effects.effect("survey", "dv_emotional", ring, year, oy, c.cohort());
+          double pPhys = phys - 0.002 * y + planted(c, "survey", "dv_physical", y);
+          double pEmot = emot - 0.002 * y + planted(c, "survey", "dv_emotional", y);
           for (int k = 0; k < spec.respondentsPerCluster(); k++) {
             w.write(String.format(Locale.ROOT, "%s-%d-%02d,%d,%s,%s,%.6f,%.6f,%.4f,%d,%d,%d%n", c.id(), year, k + 1, year, c.id(),
                 c.district().ubigeo(), c.lon(), c.lat(), 0.5 + 1.5 * rnd.nextDouble(), 15 + rnd.nextInt(35),
@@ -291,6 +353,7 @@ public final class SampleGenerator {
             }
           }
         }
+        boolean designUnit = cohort > spec.fromYear() && stillOpen(own, cohort);
         double femBase = Math.max(0.3, 2.0 + 0.5 * SyntheticCountry.gaussian(rnd));
         double assaultBase = Math.max(5, 40 + 10 * SyntheticCountry.gaussian(rnd));
         double mhW = Math.max(50, 300 + 60 * SyntheticCountry.gaussian(rnd));
@@ -309,13 +372,14 @@ public final class SampleGenerator {
               oy = oy == 0 ? firstOpenYear(c) : Math.min(oy, firstOpenYear(c));
             }
           }
-          double fem = rateCount(women, femBase + 0.01 * s + effects.effect("district", "femicide_rate", ring, y, oy, cohort), rnd);
-          double ec = rateCount(women + men, econ + 2 * s + effects.effect("district", "economic_crime_rate", ring, y, oy, cohort), rnd);
+          DistrictEffects de = new DistrictEffects(effects, ring, y, oy, cohort, designUnit);
+          double fem = rateCount(women, femBase + 0.01 * s + de.planted("femicide_rate"), rnd);
+          double ec = rateCount(women + men, econ + 2 * s + de.planted("economic_crime_rate"), rnd);
           fw.write(String.format(Locale.ROOT, "%s,%d,%d,%d%n", d.ubigeo(), y, (long) fem, (long) ec));
           nf++;
-          double aw = assaultBase + 0.2 * s + effects.effect("district", "assault_hosp_rate_women", ring, y, oy, cohort);
-          double mw = mhW + 3 * s + effects.effect("district", "mental_health_rate_women", ring, y, oy, cohort);
-          double mm = mhM + 2 * s + effects.effect("district", "mental_health_rate_men", ring, y, oy, cohort);
+          double aw = assaultBase + 0.2 * s + de.planted("assault_hosp_rate_women");
+          double mw = mhW + 3 * s + de.planted("mental_health_rate_women");
+          double mm = mhM + 2 * s + de.planted("mental_health_rate_men");
           // Each family is split over a few codes (independent Poisson parts add up to the family's Poisson count);
           // J18 (pneumonia) belongs to no family and must be ignored by the pipeline.
           nh += hosp(hw, d.ubigeo(), y, "F", women, new String[] {"F32", "F41", "F20", "X99", "Y04", "J18"},
@@ -326,6 +390,31 @@ public final class SampleGenerator {
       }
     }
     return new long[] {nf, nh};
+  }
+
+  /** Whether some center of the district stays open in every year from {@code cohort} to the window's end. */
+  private boolean stillOpen(List<CenterRollout.Center> own, int cohort) {
+    for (int y = cohort; y <= spec.toYear(); y++) {
+      int year = y;
+      if (own.stream().noneMatch(c -> open(c, year))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A district-year's planted effects, recorded under ring1 and, for a district of the distance
+   * design (a center first open inside the window and never all closed after), under "district".
+   */
+  private record DistrictEffects(PlantedEffects effects, int ring, int year, int openYear, int cohort, boolean designUnit) {
+    double planted(String outcome) {
+      double e = effects.effect("district", outcome, ring, ring < 0 ? Double.POSITIVE_INFINITY : 0, year, openYear, cohort);
+      if (designUnit) {
+        effects.record("district", outcome, "district", cohort, year, e);
+      }
+      return e;
+    }
   }
 
   private static long hosp(Writer w, String ubigeo, int year, String sex, double pop, String[] codes, double[] rates,

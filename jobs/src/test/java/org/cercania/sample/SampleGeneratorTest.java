@@ -38,7 +38,8 @@ class SampleGeneratorTest {
   }
 
   private static SampleSpec spec(long seed, boolean dynamic) {
-    return new SampleSpec(seed, 240, 60, 600, 40, 3, dynamic, 2006, 2022, List.of(1.0, 2.0, 3.0), 7, 1);
+    return new SampleSpec(seed, 240, 60, 600, 40, 3, dynamic, 2006, 2022, List.of(1.0, 2.0, 3.0), 7, 1,
+        List.of(0.0, 1.0, 2.0, 3.0, 5.0, 10.0), 10.0);
   }
 
   private static Map<String, Long> write(Path dir, long seed, boolean dynamic) {
@@ -123,19 +124,19 @@ class SampleGeneratorTest {
     assertEquals(60, byEnd.get(2008));
   }
 
-  @Test
-  void schoolRingsInTheTruthMatchABruteForceGeodesicSearch(@TempDir Path dir) throws IOException {
-    write(dir, 13, false);
+  /** Each school's distance (metres) to its nearest open center on July 1 of each year 2006..2022, by a geodesic search over all centers. */
+  private static Map<String, double[]> nearestByBruteForce(Path dir) throws IOException {
     record Center(double lon, double lat, LocalDate open, LocalDate close) {}
     List<Center> centers = new ArrayList<>();
     for (String[] c : csv(dir.resolve("centers.csv"))) {
       centers.add(new Center(Double.parseDouble(c[3]), Double.parseDouble(c[4]), LocalDate.parse(c[5]),
           c[6].isEmpty() ? null : LocalDate.parse(c[6])));
     }
-    Map<String, Long> expected = new TreeMap<>();
+    Map<String, double[]> out = new TreeMap<>();
     for (String[] s : csv(dir.resolve("schools.csv"))) {
       double lon = Double.parseDouble(s[2]);
       double lat = Double.parseDouble(s[3]);
+      double[] d = new double[17];
       for (int year = 2006; year <= 2022; year++) {
         LocalDate ref = LocalDate.of(year, 7, 1);
         double best = Double.POSITIVE_INFINITY;
@@ -144,15 +145,31 @@ class SampleGeneratorTest {
             best = Math.min(best, Geodesic.WGS84.Inverse(lat, lon, c.lat(), c.lon()).s12);
           }
         }
-        String ring = best <= 1000 ? "ring1" : best <= 2000 ? "ring2" : best <= 3000 ? "ring3" : null;
-        if (ring != null) {
-          expected.merge(year + "/" + ring, 1L, Long::sum);
+        d[year - 2006] = best;
+      }
+      out.put(s[0], d);
+    }
+    return out;
+  }
+
+  private static String ringTerm(double metres) {
+    return metres <= 1000 ? "ring1" : metres <= 2000 ? "ring2" : metres <= 3000 ? "ring3" : null;
+  }
+
+  @Test
+  void schoolRingsInTheTruthMatchABruteForceGeodesicSearch(@TempDir Path dir) throws IOException {
+    write(dir, 13, false);
+    Map<String, Long> expected = new TreeMap<>();
+    for (double[] d : nearestByBruteForce(dir).values()) {
+      for (int y = 0; y < d.length; y++) {
+        if (ringTerm(d[y]) != null) {
+          expected.merge((2006 + y) + "/" + ringTerm(d[y]), 1L, Long::sum);
         }
       }
     }
     Map<String, Long> truth = new TreeMap<>();
     for (String[] t : csv(dir.resolve("truth.csv"))) {
-      if (t[0].equals("school") && t[1].equals("test_score")) {
+      if (t[0].equals("school") && t[1].equals("test_score") && t[2].startsWith("ring")) {
         truth.merge(t[4] + "/" + t[2], Long.parseLong(t[6]), Long::sum);
       }
     }
@@ -161,10 +178,40 @@ class SampleGeneratorTest {
   }
 
   @Test
+  void anExponentialProfilePlantsExpOfMinusDistanceOverDecayUpToTheReach(@TempDir Path dir) throws IOException {
+    new SampleGenerator(spec(13, false).with(new EffectProfile("exponential", 1.5, 2.5)), ANCHORS, SIZES).write(dir);
+    double size = SIZES.get("test_score");
+    Map<String, Double> expected = new TreeMap<>(); // year/ring -> sum of planted effects over the ring's school-years
+    for (double[] d : nearestByBruteForce(dir).values()) {
+      for (int y = 0; y < d.length; y++) {
+        if (ringTerm(d[y]) != null) {
+          expected.merge((2006 + y) + "/" + ringTerm(d[y]), d[y] <= 2500 ? size * Math.exp(-d[y] / 1500) : 0, Double::sum);
+        }
+      }
+    }
+    Map<String, Double> truth = new TreeMap<>();
+    for (String[] t : csv(dir.resolve("truth.csv"))) {
+      if (t[0].equals("school") && t[1].equals("test_score") && t[2].startsWith("ring")) {
+        truth.merge(t[4] + "/" + t[2], Double.parseDouble(t[5]) * Long.parseLong(t[6]), Double::sum);
+      }
+    }
+    assertEquals(expected.keySet(), truth.keySet());
+    // The files round coordinates to 1e-6 degrees (at most about 0.15 m between a school and a center), and
+    // exp(-d / 1500 m) moves by d/1500 relative per metre: 2e-4 relative bounds the rounding.
+    for (String k : expected.keySet()) {
+      assertEquals(expected.get(k), truth.get(k), 2e-4 * Math.abs(expected.get(k)), k);
+    }
+    assertTrue(expected.keySet().stream().anyMatch(k -> k.endsWith("ring3") && expected.get(k) > 0), "some planted effect beyond 2 km");
+  }
+
+  @Test
   void constantEffectsAreTheSizeTimesTheRingShareDynamicOnesGrow(@TempDir Path constant, @TempDir Path dynamic) throws IOException {
     write(constant, 17, false);
     double[] share = {1.0, 0.5, 0.25};
     for (String[] t : csv(constant.resolve("truth.csv"))) {
+      if (!t[2].startsWith("ring")) {
+        continue; // distance-band and grid terms average rings (and pre-entry zeros) over a unit's years
+      }
       double expected = SIZES.get(t[1]) * share[Integer.parseInt(t[2].substring(4)) - 1];
       assertEquals(expected, Double.parseDouble(t[5]), 1e-6 * Math.max(1, Math.abs(expected)), String.join(",", t));
     }

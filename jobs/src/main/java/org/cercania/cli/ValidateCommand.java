@@ -1,0 +1,104 @@
+package org.cercania.cli;
+
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.cercania.config.Settings;
+import org.cercania.distance.RingEstimate;
+import org.cercania.errors.Errors;
+import org.cercania.estimate.Truth;
+import org.cercania.io.Outputs;
+import org.cercania.io.Progress;
+import org.cercania.io.RunLayout;
+import org.cercania.io.SparkSessions;
+import org.cercania.sample.SampleGenerator;
+import org.cercania.sample.SampleSpec;
+import org.cercania.validate.ValidationSummary;
+
+/**
+ * {@code cercania validate}: the sample pipeline (sample, ingest, exposure, panel, effects by
+ * distance) on N seeds in one Spark application, then per outcome, estimator and band the mean
+ * bias, SE calibration, coverage and rejection rate ({@link ValidationSummary}); writes
+ * OUT/validation (Parquet, schemas/validation.json) and prints the table. Each seed's run folder is
+ * OUT/seeds/seed-S. The sample is smaller than the default one unless the size flags say otherwise.
+ */
+public final class ValidateCommand implements Command {
+  @Override
+  public String name() {
+    return "validate";
+  }
+
+  @Override
+  public String summary() {
+    return "Run the sample pipeline on N seeds: bias, SE calibration, coverage and rejection rate of the ring effects.";
+  }
+
+  @Override
+  public Options options() {
+    return StudyOptions.add(new Options(name(), "--seeds N --effects constant|dynamic|none --out DIR"), "sample")
+        .value("--seeds", "N", "number of seeds", "2")
+        .value("--first-seed", "S", "first seed (then S+1, ...)", "1")
+        .value("--effects", "constant|dynamic|none", "planted effects: constant, dynamic (grow with exposure, differ by cohort) or none", "constant")
+        .value("--districts", "N", "districts per sample", "900")
+        .value("--centers", "N", "centers per sample", "125")
+        .value("--schools", "N", "schools per sample", "2000")
+        .value("--survey-clusters", "N", "survey clusters per sample", "400")
+        .value("--respondents", "N", "respondents per cluster and year", "8");
+  }
+
+  @Override
+  public int run(Options o) {
+    Progress progress = new Progress("validate");
+    RunLayout layout = new RunLayout(o.require("--out"));
+    int seeds = o.integer("--seeds", 2);
+    long first = o.longValue("--first-seed", 1L);
+    String effects = o.get("--effects");
+    if (!List.of("constant", "dynamic", "none").contains(effects)) {
+      throw Errors.badOptionValue("--effects", effects, "constant, dynamic or none");
+    }
+    if (seeds < 1) {
+      throw Errors.badOptionValue("--seeds", String.valueOf(seeds), "at least 1");
+    }
+    SparkSession spark = SparkSessions.get("cercania validate");
+    ValidationSummary summary = null;
+    for (int k = 0; k < seeds; k++) {
+      long seed = first + k;
+      Settings s = StudyOptions.settings(o, layout.table("seeds/seed-" + seed));
+      StageSettings st = StageSettings.of(s);
+      SampleSpec spec = SampleSpec.fromSettings(s).with(seed, o.integer("--districts", 900), o.integer("--centers", 125),
+          o.integer("--schools", 2000), o.integer("--survey-clusters", 400), o.integer("--respondents", 8), effects.equals("dynamic"));
+      Map<String, Double> sizes = new LinkedHashMap<>(SampleCommand.effectSizes(s));
+      if (effects.equals("none")) {
+        sizes.replaceAll((kk, v) -> 0.0);
+      }
+      if (k == 0) {
+        progress.info(String.format("%d seeds from %d, effects %s, %d districts, %d centers, %d schools, %d survey clusters x %d"
+            + " respondents", seeds, first, effects, spec.districts(), spec.centers(), spec.schools(), spec.surveyClusters(),
+            spec.respondentsPerCluster()));
+        summary = new ValidationSummary(st.distance().rings());
+      }
+      new SampleGenerator(spec, SampleCommand.anchors(s), sizes).write(Paths.get(st.layout().sample("")));
+      Pipeline.ingest(s, spark, "validate-" + seed, st.inputs(), Set.of());
+      Pipeline.exposure(s, spark);
+      Pipeline.panel(s, spark);
+      List<RingEstimate> estimates = Pipeline.distance(st, spark, Truth.read(spark, st.truthFile()));
+      summary.add(estimates);
+      // Rewritten after every seed, so a long validation can be read (and stopped) part way.
+      Outputs.writeParquet(summary.table(spark).coalesce(1), layout.table("validation"));
+      progress.step("seed " + seed + " done (" + (k + 1) + " of " + seeds + "; " + layout.table("validation") + " holds them)",
+          estimates.size());
+    }
+    long rows = summary.lines().size();
+    progress.info(ValidationSummary.header());
+    for (ValidationSummary.Line l : summary.lines()) {
+      progress.info(ValidationSummary.describe(l));
+    }
+    progress.step("wrote " + layout.table("validation"), rows);
+    progress.done();
+    return 0;
+  }
+
+}

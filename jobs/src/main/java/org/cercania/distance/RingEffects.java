@@ -1,0 +1,88 @@
+package org.cercania.distance;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.cercania.did.DidSpec;
+import org.cercania.did.Estimators;
+import org.cercania.did.Inference;
+import org.cercania.did.fe.SunAbraham;
+
+/**
+ * Runs the library's estimators on one band's panel (the band's treated units and the comparison
+ * units) through their public entry point, {@code Estimators.byName(name).estimate(panel, spec)},
+ * and reads the overall ATT and the event-time coefficients from the tables they return:
+ * {@code cs}: aggregates (simple; dynamic by event time), {@code sun-abraham}: coefficients ATT and
+ * rel::e, {@code imputation}: ATT and tau::e, {@code twfe}: treat_post. Intervals: normal for cs
+ * and imputation (as R did and didimputation), Student t with G-1 degrees of freedom for the
+ * regression estimators (as fixest).
+ */
+public final class RingEffects {
+  public static final List<String> ROBUST = List.of("cs", "sun-abraham", "imputation");
+  private static final double Z = new NormalDistribution().inverseCumulativeProbability(0.975);
+
+  private final DidSpec.ControlGroup control;
+
+  public RingEffects(DidSpec.ControlGroup control) {
+    this.control = control;
+  }
+
+  /** The spec every band's estimation uses (columns of {@link RingDesign#estimationPanel}). */
+  public DidSpec spec() {
+    return DidSpec.builder("unit_id", "year", "cohort", "value").cluster("cluster_id").weights("weight").control(control).build();
+  }
+
+  /**
+   * Estimates on {@code sub} (one outcome: the band's treated units and the comparison units) with
+   * {@code estimator}; units, treated units and clusters as counted by the caller.
+   */
+  public RingEstimate estimate(String family, String outcome, int band, String estimator, Dataset<Row> sub, long[] counts) {
+    Map<String, Dataset<Row>> tables;
+    EventCovariance cov = null;
+    if (estimator.equals("sun-abraham")) {
+      SunAbraham.Result sa = new SunAbraham().run(sub, spec());
+      tables = sa.did().tables();
+      cov = EventCovariance.of(sa);
+    } else {
+      tables = Estimators.byName(estimator).estimate(sub, spec()).tables();
+    }
+    double est;
+    double se;
+    List<RingEstimate.EventTerm> events = new ArrayList<>();
+    if (estimator.equals("cs")) {
+      Row simple = tables.get("aggregates").filter(col("aggregation").equalTo("simple").and(col("key").isNull())).first();
+      est = simple.getAs("estimate");
+      se = simple.isNullAt(simple.fieldIndex("se")) ? Double.NaN : simple.<Double>getAs("se");
+      for (Row r : tables.get("aggregates").filter(col("aggregation").equalTo("dynamic").and(col("key").isNotNull()))
+          .orderBy("key").collectAsList()) {
+        events.add(new RingEstimate.EventTerm(r.<Integer>getAs("key"), r.getAs("estimate"),
+            r.isNullAt(r.fieldIndex("se")) ? Double.NaN : r.<Double>getAs("se")));
+      }
+    } else {
+      String att = estimator.equals("twfe") ? "treat_post" : "ATT";
+      String prefix = estimator.equals("sun-abraham") ? "rel::" : "tau::";
+      est = Double.NaN;
+      se = Double.NaN;
+      for (Row r : tables.get("coefficients").collectAsList()) {
+        String term = r.getAs("term");
+        if (term.equals(att)) {
+          est = r.getAs("estimate");
+          se = r.getAs("se");
+        } else if (term.startsWith(prefix)) {
+          events.add(new RingEstimate.EventTerm(Integer.parseInt(term.substring(prefix.length())), r.getAs("estimate"), r.getAs("se")));
+        }
+      }
+      events.sort((a, b) -> Integer.compare(a.e(), b.e()));
+    }
+    boolean normal = estimator.equals("cs") || estimator.equals("imputation");
+    double crit = normal ? Z : Inference.tQuantile(counts[2], 0.975);
+    double p = normal ? 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(est / se)))
+        : Inference.pValue(est, se, counts[2]);
+    return new RingEstimate(family, outcome, estimator, band, est, se, crit, p, events, counts[0], counts[1], counts[2], null, cov);
+  }
+}

@@ -1,0 +1,44 @@
+package org.cercania.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.cercania.testing.SparkExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * CI's smoke version of the validation study: two seeds of a tiny sample through the whole pipeline.
+ * 125 centers, so that some open inside the window (the rollout anchors put about 45 before 2006).
+ */
+@ExtendWith(SparkExtension.class)
+class ValidateCommandTest {
+
+  @Test
+  void twoSeedsOfATinySample(SparkSession spark, @TempDir Path out) {
+    int code = Main.run(new String[] {"validate", "--seeds", "2", "--first-seed", "3", "--effects", "constant", "--districts", "60",
+        "--centers", "125", "--schools", "400", "--survey-clusters", "60", "--respondents", "2", "--out", out.toString()});
+    assertEquals(0, code);
+    List<Row> rows = spark.read().parquet(out.resolve("validation").toString()).collectAsList();
+    assertTrue(rows.size() >= 10, "some outcome x estimator x band lines: " + rows.size());
+    boolean twoSeeds = false;
+    for (Row r : rows) {
+      int seeds = r.getInt(r.fieldIndex("seeds"));
+      assertTrue(seeds == 1 || seeds == 2, r.toString());
+      twoSeeds |= seeds == 2;
+      for (String c : List.of("coverage", "rejection_rate")) {
+        double v = r.getDouble(r.fieldIndex(c));
+        assertTrue(v == 0 || v == 0.5 || v == 1, c + " over at most two seeds: " + r);
+      }
+      assertTrue(r.getDouble(r.fieldIndex("mean_se")) > 0, r.toString());
+    }
+    assertTrue(twoSeeds, "a line estimated on both seeds");
+    assertTrue(rows.stream().anyMatch(r -> r.getString(r.fieldIndex("estimator")).equals("twfe")));
+    assertTrue(rows.stream().anyMatch(r -> r.getString(r.fieldIndex("estimator")).equals("cs")));
+  }
+}

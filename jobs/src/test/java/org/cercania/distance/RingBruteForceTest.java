@@ -1,0 +1,436 @@
+package org.cercania.distance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.QRDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.cercania.did.DidSpec;
+import org.cercania.did.fe.FixedEffectsRegression;
+import org.cercania.testing.SparkExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The distance design and its ring estimates against a dense brute-force computation held in the
+ * test: a small panel (bands 0-1, 1-2, 2-5 km, cutoff 10 km) with units that move to a nearer band,
+ * units exposed before the window, whose center closed or that enter beyond the last edge,
+ * respondents with sampling weights (several per unit-year, averaged with their weights), a unit
+ * missing a year, and clusters of units. The unit classification is enumerated here from each
+ * unit's distances; cs's overall ATT and its clustered SE are R did's formulas (DRDID without
+ * covariates, simple aggregation with the weights' influence function) written out densely;
+ * imputation's ATT is least squares on dummies over the untreated rows. The stacked twfe of all
+ * bands in one regression equals the library's twfe run band by band.
+ */
+@ExtendWith(SparkExtension.class)
+class RingBruteForceTest {
+  static final int FROM = 2006;
+  static final int YEARS = 7;
+  static final RingDesign DESIGN = new RingDesign(List.of(0.0, 1.0, 2.0, 5.0), 10.0);
+  static final StructType PANEL = DataTypes.createStructType(List.of(
+      DataTypes.createStructField("family", DataTypes.StringType, false),
+      DataTypes.createStructField("outcome", DataTypes.StringType, false),
+      DataTypes.createStructField("unit_id", DataTypes.StringType, false),
+      DataTypes.createStructField("obs_id", DataTypes.StringType, false),
+      DataTypes.createStructField("cluster_id", DataTypes.StringType, false),
+      DataTypes.createStructField("year", DataTypes.IntegerType, false),
+      DataTypes.createStructField("value", DataTypes.DoubleType, true),
+      DataTypes.createStructField("weight", DataTypes.DoubleType, false),
+      DataTypes.createStructField("ring1", DataTypes.IntegerType, false),
+      DataTypes.createStructField("nearest_distance_m", DataTypes.DoubleType, true)));
+
+  /** A unit's distances by year (metres; null = no open center) and its unit-year means (null = year missing). */
+  record Unit(String id, String cluster, Double[] dist, Double[] mean) {}
+
+  static final List<Unit> UNITS = new ArrayList<>();
+  static final List<Row> ROWS = new ArrayList<>();
+
+  static {
+    Random r = new Random(7);
+    double[] yearEffect = new double[YEARS];
+    for (int t = 0; t < YEARS; t++) {
+      yearEffect[t] = 0.2 * t + 0.3 * r.nextGaussian();
+    }
+    for (int i = 0; i < 120; i++) {
+      Double[] d = new Double[YEARS];
+      int kind = i % 8;
+      int g = 1 + r.nextInt(YEARS - 1); // entry year index, never the first
+      double near = kind == 0 ? 400 + 500 * r.nextDouble() : kind == 1 ? 1100 + 800 * r.nextDouble() : 2100 + 2800 * r.nextDouble();
+      for (int t = 0; t < YEARS; t++) {
+        d[t] = switch (kind) {
+          case 0, 1, 2 -> t < g ? (t % 2 == 0 ? (Double) null : Double.valueOf(12000.0 + i)) : Double.valueOf(near); // treated in one band
+          case 3 -> Double.valueOf(t < g ? 15000.0 : t < g + 2 ? 1500.0 : 600.0);              // enters 1-2 km, moves to 0-1 km
+          case 4 -> Double.valueOf(800.0);                                                      // exposed before the window
+          case 5 -> Double.valueOf(t >= 2 && t < 4 ? 1200.0 : 20000.0);                         // its center closed
+          case 6 -> Double.valueOf(t < g ? 30000.0 : 7000.0);                                   // enters beyond the last edge
+          default -> i % 3 == 0 ? (Double) null : Double.valueOf(11000.0 + 100 * t);                     // never exposed
+        };
+      }
+      String id = String.format("U%03d", i);
+      String cluster = "D" + (i % 13);
+      double unitEffect = r.nextGaussian();
+      Double[] mean = new Double[YEARS];
+      for (int t = 0; t < YEARS; t++) {
+        if (i == 7 && t == 3) {
+          continue; // a never-exposed unit missing a year
+        }
+        Double dist = d[t];
+        double effect = dist == null || dist > 5000 ? 0 : dist <= 1000 ? 1.0 + 0.3 * (t - g) : dist <= 2000 ? 0.5 : 0.2;
+        int respondents = 1 + i % 3;
+        double sw = 0;
+        double swy = 0;
+        for (int k = 0; k < respondents; k++) {
+          double w = 0.5 + r.nextDouble();
+          double y = unitEffect + yearEffect[t] + effect + 0.5 * r.nextGaussian();
+          ROWS.add(RowFactory.create("school", "y", id, id + "-" + k, cluster, FROM + t, y, w, 0, dist));
+          sw += w;
+          swy += w * y;
+        }
+        mean[t] = swy / sw;
+      }
+      UNITS.add(new Unit(id, cluster, d, mean));
+    }
+  }
+
+  /** status, cohort, band enumerated from the distances. */
+  static Object[] classify(Unit u) {
+    int first = -1;
+    boolean ended = false;
+    for (int t = 0; t < YEARS; t++) {
+      boolean exposed = u.dist()[t] != null && u.dist()[t] <= 10000;
+      if (exposed && first < 0) {
+        first = t;
+      } else if (!exposed && first >= 0) {
+        ended = true;
+      }
+    }
+    if (first < 0) {
+      return new Object[] {RingDesign.NEVER, 0, -1};
+    }
+    if (first == 0) {
+      return new Object[] {RingDesign.BEFORE, 0, -1};
+    }
+    if (ended) {
+      return new Object[] {RingDesign.ENDED, 0, -1};
+    }
+    double d = u.dist()[first];
+    int band = d <= 1000 ? 0 : d <= 2000 ? 1 : d <= 5000 ? 2 : -1;
+    return band < 0 ? new Object[] {RingDesign.BEYOND, 0, -1} : new Object[] {RingDesign.TREATED, FROM + first, band};
+  }
+
+  @Test
+  void classifiesEveryUnitAsTheRuleSays(SparkSession spark) {
+    Dataset<Row> units = DESIGN.units(spark.createDataFrame(ROWS, PANEL));
+    Map<String, Row> got = new HashMap<>();
+    units.collectAsList().forEach(r -> got.put(r.getString(1), r));
+    assertEquals(UNITS.size(), got.size());
+    Map<String, Integer> byStatus = new TreeMap<>();
+    for (Unit u : UNITS) {
+      Object[] want = classify(u);
+      Row r = got.get(u.id());
+      assertEquals(want[0], r.getString(2), u.id());
+      assertEquals(want[1], r.getInt(3), u.id());
+      assertEquals(want[2], r.getInt(4), u.id());
+      byStatus.merge((String) want[0], 1, Integer::sum);
+    }
+    assertEquals(5, byStatus.size(), byStatus.toString()); // every status occurs
+  }
+
+  @Test
+  void ringEstimatesMatchDenseBruteForce(SparkSession spark) {
+    Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
+    Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER);
+    Map<String, FixedEffectsRegression.Fit> stacked = StackedTwfe.fit(est);
+    for (int band = 0; band < DESIGN.bands(); band++) {
+      int b = band;
+      Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));
+      List<Unit> units = bandUnits(b);
+      long[] counts = {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0};
+      RingEstimate cs = effects.estimate("school", "y", b, "cs", sub, counts);
+      double[] want = csBruteForce(units);
+      assertEquals(want[0], cs.estimate(), 1e-9, "cs ATT band " + b);
+      assertEquals(want[1], cs.se(), 1e-9, "cs SE band " + b);
+      RingEstimate imp = effects.estimate("school", "y", b, "imputation", sub, counts);
+      assertEquals(imputationBruteForce(units), imp.estimate(), 1e-9, "imputation ATT band " + b);
+      RingEstimate twfe = effects.estimate("school", "y", b, "twfe", sub, counts);
+      RingEstimate fromStack = StackedTwfe.estimate(stacked, "school", "y", b, counts);
+      assertEquals(twfe.estimate(), fromStack.estimate(), 1e-9, "stacked twfe band " + b);
+      assertEquals(twfe.se(), fromStack.se(), 1e-9, "stacked twfe SE band " + b);
+      assertTrue(Math.abs(cs.estimate()) > 0.1, "a planted effect is found in band " + b);
+    }
+  }
+
+  @Test
+  void sunAbrahamEventStudyAndItsCovarianceMatchDenseBruteForce(SparkSession spark) {
+    Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
+    Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER);
+    for (int band = 0; band < DESIGN.bands(); band++) {
+      int b = band;
+      Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));
+      List<Unit> units = bandUnits(b);
+      long[] counts = {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0};
+      RingEstimate sa = effects.estimate("school", "y", b, "sun-abraham", sub, counts);
+      SaBrute want = sunAbrahamBruteForce(units);
+      EventCovariance got = sa.eventCovariance();
+      assertEquals(want.times().length, got.eventTimes().length, "event times band " + b);
+      for (int i = 0; i < want.times().length; i++) {
+        assertEquals(want.times()[i], got.eventTimes()[i], "event time band " + b);
+        assertEquals(want.beta()[i], got.estimate()[i], 1e-9, "coefficient e=" + want.times()[i] + " band " + b);
+        for (int j = 0; j < want.times().length; j++) {
+          assertEquals(want.vcov()[i][j], got.vcov()[i][j], 1e-9, "covariance band " + b);
+        }
+      }
+      for (RingEstimate.EventTerm e : sa.events()) { // the table's per-event SE is the covariance's diagonal
+        int i = java.util.Arrays.binarySearch(want.times(), e.e());
+        assertEquals(want.beta()[i], e.estimate(), 1e-9);
+        assertEquals(Math.sqrt(want.vcov()[i][i]), e.se(), 1e-9);
+      }
+      assertEquals(want.att(), sa.estimate(), 1e-9, "sun-abraham ATT band " + b);
+      assertEquals(want.attSe(), sa.se(), 1e-9, "sun-abraham SE band " + b);
+      assertTrue(got.preTimes() > 0, "pre-periods for HonestDiD in band " + b);
+    }
+  }
+
+  /** The band's treated units and the never-exposed units, as the classification enumerates them. */
+  static List<Unit> bandUnits(int b) {
+    return UNITS.stream().filter(u -> {
+      Object[] c = classify(u);
+      return c[0].equals(RingDesign.NEVER) || c[0].equals(RingDesign.TREATED) && (int) c[2] == b;
+    }).toList();
+  }
+
+  record SaBrute(int[] times, double[] beta, double[][] vcov, double att, double attSe) {}
+
+  /**
+   * Sun and Abraham (2021) as fixest's sunab: least squares of the unit-year means on unit dummies,
+   * year dummies and one dummy per treated cohort x event time (e = -1 left out), clustered by
+   * cluster with fixest's default small-sample factor (G/(G-1) (N-1)/(N-K), K = cells + years, the
+   * unit effects nested in the clusters); event-time coefficients and the ATT as the cells'
+   * observation-share averages, their covariance S V S'.
+   */
+  static SaBrute sunAbrahamBruteForce(List<Unit> units) {
+    TreeSet<Long> cellKeys = new TreeSet<>(); // cohort * 100 + (e + 50)
+    for (Unit u : units) {
+      int g = (int) classify(u)[1];
+      for (int t = 0; t < YEARS; t++) {
+        if (g > 0 && u.mean()[t] != null && FROM + t - g != -1) {
+          cellKeys.add(g * 100L + (FROM + t - g + 50));
+        }
+      }
+    }
+    List<Long> cells = new ArrayList<>(cellKeys);
+    int nu = units.size();
+    int k = nu + YEARS - 1 + cells.size();
+    List<double[]> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    List<String> cl = new ArrayList<>();
+    double[] cellSize = new double[cells.size()];
+    for (int i = 0; i < nu; i++) {
+      Unit u = units.get(i);
+      int g = (int) classify(u)[1];
+      for (int t = 0; t < YEARS; t++) {
+        if (u.mean()[t] == null) {
+          continue;
+        }
+        double[] row = new double[k];
+        System.arraycopy(dummies(i, t, nu + YEARS - 1), 0, row, 0, nu + YEARS - 1);
+        if (g > 0 && FROM + t - g != -1) {
+          int c = cells.indexOf(g * 100L + (FROM + t - g + 50));
+          row[nu + YEARS - 1 + c] = 1;
+          cellSize[c]++;
+        }
+        x.add(row);
+        y.add(u.mean()[t]);
+        cl.add(u.cluster());
+      }
+    }
+    RealMatrix xm = new Array2DRowRealMatrix(x.toArray(new double[0][]));
+    RealMatrix bread = new LUDecomposition(xm.transpose().multiply(xm)).getSolver().getInverse();
+    double[] beta = bread.operate(xm.transpose().operate(y.stream().mapToDouble(Double::doubleValue).toArray()));
+    Map<String, double[]> scores = new TreeMap<>();
+    for (int r = 0; r < x.size(); r++) {
+      double res = y.get(r);
+      for (int j = 0; j < k; j++) {
+        res -= x.get(r)[j] * beta[j];
+      }
+      double[] sc = scores.computeIfAbsent(cl.get(r), c -> new double[k]);
+      for (int j = 0; j < k; j++) {
+        sc[j] += x.get(r)[j] * res;
+      }
+    }
+    RealMatrix meat = new Array2DRowRealMatrix(k, k);
+    for (double[] sc : scores.values()) {
+      meat = meat.add(new Array2DRowRealMatrix(sc).multiply(new Array2DRowRealMatrix(sc).transpose()));
+    }
+    double g = scores.size();
+    double n = x.size();
+    double factor = g / (g - 1) * (n - 1) / (n - (cells.size() + YEARS));
+    RealMatrix v = bread.multiply(meat).multiply(bread).scalarMultiply(factor);
+    TreeSet<Integer> rels = new TreeSet<>();
+    cells.forEach(c -> rels.add((int) (c % 100) - 50));
+    int[] times = rels.stream().mapToInt(Integer::intValue).toArray();
+    double[][] s = new double[times.length + 1][cells.size()]; // last row: the ATT (e >= 0)
+    for (int e = 0; e <= times.length; e++) {
+      double total = 0;
+      for (int c = 0; c < cells.size(); c++) {
+        int rel = (int) (cells.get(c) % 100) - 50;
+        if (e < times.length ? rel == times[e] : rel >= 0) {
+          s[e][c] = cellSize[c];
+          total += cellSize[c];
+        }
+      }
+      for (int c = 0; c < cells.size(); c++) {
+        s[e][c] /= total;
+      }
+    }
+    RealMatrix sm = new Array2DRowRealMatrix(s);
+    RealMatrix vc = v.getSubMatrix(nu + YEARS - 1, k - 1, nu + YEARS - 1, k - 1);
+    double[] b = sm.operate(java.util.Arrays.copyOfRange(beta, nu + YEARS - 1, k));
+    double[][] cov = sm.multiply(vc).multiply(sm.transpose()).getData();
+    double[][] ev = new double[times.length][times.length];
+    for (int i = 0; i < times.length; i++) {
+      ev[i] = java.util.Arrays.copyOf(cov[i], times.length);
+    }
+    return new SaBrute(times, java.util.Arrays.copyOf(b, times.length), ev, b[times.length], Math.sqrt(cov[times.length][times.length]));
+  }
+
+  /** R did's ATT(g,t) (never-treated controls, varying base), simple aggregation and clustered analytic SE; balanced units only. */
+  static double[] csBruteForce(List<Unit> all) {
+    List<Unit> units = all.stream().filter(u -> java.util.Arrays.stream(u.mean()).allMatch(m -> m != null)).toList();
+    int n = units.size();
+    int[] g = units.stream().mapToInt(u -> (int) classify(u)[1]).toArray();
+    TreeSet<Integer> cohorts = new TreeSet<>();
+    for (int x : g) {
+      if (x > 0) {
+        cohorts.add(x);
+      }
+    }
+    Map<Integer, Double> pg = new HashMap<>();
+    for (int c : cohorts) {
+      pg.put(c, (double) java.util.Arrays.stream(g).filter(x -> x == c).count() / n);
+    }
+    List<int[]> keepers = new ArrayList<>();
+    List<Double> att = new ArrayList<>();
+    List<double[]> psi = new ArrayList<>();
+    for (int c : cohorts) {
+      for (int t = c - FROM; t < YEARS; t++) {
+        int base = c - FROM - 1;
+        double sG = 0;
+        double nG = 0;
+        double sC = 0;
+        double nC = 0;
+        for (int i = 0; i < n; i++) {
+          double dy = units.get(i).mean()[t] - units.get(i).mean()[base];
+          if (g[i] == c) {
+            sG += dy;
+            nG++;
+          } else if (g[i] == 0) {
+            sC += dy;
+            nC++;
+          }
+        }
+        double mG = sG / nG;
+        double mC = sC / nC;
+        double n1 = nG + nC;
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+          double dy = units.get(i).mean()[t] - units.get(i).mean()[base];
+          if (g[i] == c) {
+            p[i] = n / n1 * (dy - mG) / (nG / n1);
+          } else if (g[i] == 0) {
+            p[i] = -n / n1 * (dy - mC) / (nC / n1);
+          }
+        }
+        keepers.add(new int[] {c, t});
+        att.add(mG - mC);
+        psi.add(p);
+      }
+    }
+    double spg = keepers.stream().mapToDouble(k -> pg.get(k[0])).sum();
+    double estimate = 0;
+    for (int k = 0; k < keepers.size(); k++) {
+      estimate += pg.get(keepers.get(k)[0]) / spg * att.get(k);
+    }
+    Map<String, Double> byCluster = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      double inf = 0;
+      double sumDev = 0;
+      for (int[] k : keepers) {
+        sumDev += (g[i] == k[0] ? 1 : 0) - pg.get(k[0]);
+      }
+      for (int k = 0; k < keepers.size(); k++) {
+        double pk = pg.get(keepers.get(k)[0]);
+        double wif = ((g[i] == keepers.get(k)[0] ? 1 : 0) - pk) / spg - sumDev * pk / (spg * spg);
+        inf += psi.get(k)[i] * pk / spg + wif * att.get(k);
+      }
+      byCluster.merge(units.get(i).cluster(), inf, Double::sum);
+    }
+    double ss = byCluster.values().stream().mapToDouble(v -> v * v).sum();
+    return new double[] {estimate, Math.sqrt(ss) / n};
+  }
+
+  /** Unit and year effects by least squares on the untreated unit-years (dummies), then the mean of y - fitted over treated ones. */
+  static double imputationBruteForce(List<Unit> units) {
+    List<double[]> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    int k = units.size() + YEARS - 1;
+    for (int i = 0; i < units.size(); i++) {
+      int g = (int) classify(units.get(i))[1];
+      for (int t = 0; t < YEARS; t++) {
+        Double m = units.get(i).mean()[t];
+        if (m != null && (g == 0 || FROM + t < g)) {
+          x.add(dummies(i, t, k));
+          y.add(m);
+        }
+      }
+    }
+    double[][] xa = x.toArray(new double[0][]);
+    double[] beta = new QRDecomposition(new Array2DRowRealMatrix(xa)).getSolver()
+        .solve(new ArrayRealVector(y.stream().mapToDouble(Double::doubleValue).toArray())).toArray();
+    double sum = 0;
+    int count = 0;
+    for (int i = 0; i < units.size(); i++) {
+      int g = (int) classify(units.get(i))[1];
+      for (int t = 0; t < YEARS; t++) {
+        Double m = units.get(i).mean()[t];
+        if (m != null && g > 0 && FROM + t >= g) {
+          double[] d = dummies(i, t, k);
+          double fit = 0;
+          for (int j = 0; j < k; j++) {
+            fit += d[j] * beta[j];
+          }
+          sum += m - fit;
+          count++;
+        }
+      }
+    }
+    return sum / count;
+  }
+
+  private static double[] dummies(int unit, int t, int k) {
+    double[] d = new double[k];
+    d[unit] = 1;
+    if (t > 0) {
+      d[k - YEARS + t] = 1;
+    }
+    return d;
+  }
+}
