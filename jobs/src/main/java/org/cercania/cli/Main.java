@@ -17,9 +17,10 @@ public final class Main {
     for (Command c : List.<Command>of(new SampleCommand(), new IngestCommand(), new ExposureCommand(),
         new StageCommand("panel", "Join outcomes with exposure into OUT/panel (Delta), one row per outcome, unit and year.", Pipeline::panel),
         new StageCommand("estimate", "TWFE by distance ring and event studies for every outcome into OUT/results (Delta).", Pipeline::estimate),
-        new StageCommand("publish", "Write Parquet snapshots of the results under OUT/published (estimates, event_study, truth, manifest).",
+        new StageCommand("publish", "Publish the run's snapshot under OUT/published/<run_id> (estimates, event_study, truth, manifest), then CURRENT.",
             Pipeline::publish),
-        new RunCommand(), new DidCommand(), new MonteCarloCommand())) {
+        new RunCommand(), new HistoryCommand(), new ShowCommand(), new VacuumCommand(), new DidCommand(),
+        new MonteCarloCommand())) {
       m.put(c.name(), c);
     }
     return m;

@@ -9,31 +9,30 @@ import org.cercania.did.SeConvention;
 import org.cercania.errors.Errors;
 import org.cercania.estimate.EstimateJob;
 import org.cercania.estimate.Truth;
+import org.cercania.io.Run;
 import org.cercania.exposure.ExposureJob;
 import org.cercania.ingest.CemSchedule;
 import org.cercania.ingest.IngestJob;
 import org.cercania.ingest.SourceOptions;
 import org.cercania.panel.PanelJob;
 import org.cercania.publish.PublishJob;
+import org.cercania.runs.Retention;
 
 /** Each pipeline stage as a call on the run's settings: what the stage commands and {@code run} execute. */
 final class Pipeline {
   private Pipeline() {}
 
-  static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files) {
-    ingest(s, spark, runId, files, Map.of(), null, Map.of());
+  static void ingest(Settings s, SparkSession spark, Run run, Map<String, String> files) {
+    ingest(s, spark, run, files, Map.of(), null, Map.of());
   }
 
   /**
    * {@code formats}, {@code encoding} and {@code crs}: what the command line gives (--<source>-format,
    * --encoding for every text source, --<source>-crs), over the study's.
    */
-  static void ingest(Settings s, SparkSession spark, String runId, Map<String, String> files, Map<String, String> formats,
+  static void ingest(Settings s, SparkSession spark, Run run, Map<String, String> files, Map<String, String> formats,
       String encoding, Map<String, String> crs) {
-    if (files.isEmpty()) {
-      throw Errors.usage("no input given; pass --<source> FILE or a --study whose cercania.inputs name files");
-    }
-    new IngestJob(spark, s.string("cercania.out"), runId, s.number("cercania.ingest.max_reject_rate"))
+    new IngestJob(spark, run, s.number("cercania.ingest.max_reject_rate"))
         .run(files, sourceOptions(s, formats, encoding, crs));
   }
 
@@ -78,28 +77,56 @@ final class Pipeline {
     return out;
   }
 
-  static void exposure(Settings s, SparkSession spark) {
-    new ExposureJob(spark, s.string("cercania.out"), ExposureJob.spec(s)).run();
+  /** A stage after ingest: it reads and writes only its run's rows of the tables under --out. */
+  @FunctionalInterface
+  interface Stage {
+    void run(Settings s, SparkSession spark, Run run);
   }
 
-  static void panel(Settings s, SparkSession spark) {
+  /** Fails with a usage error when there is nothing to ingest. */
+  static Map<String, String> requireInputs(Map<String, String> files) {
+    if (files.isEmpty()) {
+      throw Errors.usage("no input given; pass --<source> FILE or a --study whose cercania.inputs name files");
+    }
+    return files;
+  }
+
+  static void exposure(Settings s, SparkSession spark, Run run) {
+    new ExposureJob(spark, run, ExposureJob.spec(s)).run();
+  }
+
+  static void panel(Settings s, SparkSession spark, Run run) {
     Map<String, List<String>> families = new LinkedHashMap<>();
     for (String f : s.raw().getConfig("cercania.hospitalizations.families").root().keySet()) {
       families.put(f, s.strings("cercania.hospitalizations.families." + f));
     }
-    new PanelJob(spark, s.string("cercania.out"), ExposureJob.spec(s), s.numbers("cercania.exposure.treatment_rings_km"),
+    new PanelJob(spark, run, ExposureJob.spec(s), s.numbers("cercania.exposure.treatment_rings_km"),
         families).run();
   }
 
-  static void estimate(Settings s, SparkSession spark) {
+  static void estimate(Settings s, SparkSession spark, Run run) {
     String truthFile = truthFile(s);
-    new EstimateJob(spark, s.string("cercania.out"), s.integer("cercania.estimate.event_min"),
+    new EstimateJob(spark, run, s.integer("cercania.estimate.event_min"),
         s.integer("cercania.estimate.event_max"), SeConvention.parse(s.string("cercania.estimate.se_convention")),
         truthFile == null ? null : Truth.read(spark, truthFile)).run();
   }
 
-  static void publish(Settings s, SparkSession spark) {
-    new PublishJob(spark, s.string("cercania.out"), truthFile(s)).run();
+  static void publish(Settings s, SparkSession spark, Run run) {
+    PublishJob.Rules rules = new PublishJob.Rules(s.longValue("cercania.publish.min_cell_units"),
+        s.integer("cercania.estimate.event_min"), s.integer("cercania.estimate.event_max"),
+        "always".equals(s.string("cercania.publish.current")));
+    new PublishJob(spark, run, truthFile(s), rules).run();
+  }
+
+  /** Applies cercania.retention (a duration; blank keeps everything) to the --out folder, keeping the LATEST run. */
+  static void retention(Settings s, SparkSession spark) {
+    String r = s.string("cercania.retention").trim();
+    if (r.isEmpty()) {
+      return;
+    }
+    java.time.Duration keep = s.raw().getDuration("cercania.retention");
+    String out = s.string("cercania.out");
+    Retention.apply(spark, out, keep, java.util.Set.of(RunContext.latest(spark.sparkContext().hadoopConfiguration(), out)));
   }
 
   private static String truthFile(Settings s) {

@@ -8,7 +8,7 @@ import java.util.Collection;
  * at fault and says what was expected, so a user can fix the input without reading the code.
  */
 public final class Errors {
-  /** Exit codes: 2 bad usage, 3 unreadable or invalid input, 4 estimation impossible, 1 anything else. */
+  /** Exit codes: 2 bad usage, 3 unreadable or invalid input, 4 estimation impossible, 5 --out locked by another run, 1 anything else. */
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_INPUT = 3;
   public static final int EXIT_ESTIMATION = 4;
@@ -80,5 +80,10 @@ public final class Errors {
 
   public static CercaniaException output(Path dir, String problem, Throwable cause) {
     return new CercaniaException("OUTPUT", 1, "cannot write " + dir + ": " + problem, cause);
+  }
+
+  public static CercaniaException locked(String out, String holder) {
+    return new CercaniaException("LOCKED", 5, "another run holds " + out + ": " + holder
+        + "; wait for it to finish (a lock whose process died, or older than cercania.lock.stale_after, is taken over)", null);
   }
 }

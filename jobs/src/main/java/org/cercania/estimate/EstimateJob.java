@@ -19,10 +19,9 @@ import org.cercania.did.FixedEffectsRegression;
 import org.cercania.did.Inference;
 import org.cercania.did.SeConvention;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
 import org.cercania.io.TableSchema;
-import org.cercania.io.Tables;
+import org.cercania.io.Run;
 import org.cercania.panel.Outcome;
 
 /**
@@ -35,15 +34,15 @@ import org.cercania.panel.Outcome;
  */
 public final class EstimateJob {
   private final SparkSession spark;
-  private final String out;
+  private final Run run;
   private final int eventMin;
   private final int eventMax;
   private final SeConvention convention;
   private final Truth truth;
 
-  public EstimateJob(SparkSession spark, String out, int eventMin, int eventMax, SeConvention convention, Truth truth) {
+  public EstimateJob(SparkSession spark, Run run, int eventMin, int eventMax, SeConvention convention, Truth truth) {
     this.spark = spark;
-    this.out = out;
+    this.run = run;
     this.eventMin = eventMin;
     this.eventMax = eventMax;
     this.convention = convention;
@@ -52,7 +51,7 @@ public final class EstimateJob {
 
   public void run() {
     Progress progress = new Progress("estimate");
-    Dataset<Row> panel = Tables.stage(spark, out, "panel", "panel").persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> panel = run.stage(spark, "panel", "panel").persist(StorageLevel.MEMORY_AND_DISK());
     List<Row> estimates = new ArrayList<>();
     List<Row> events = new ArrayList<>();
     Map<String, Double> baseline = baselines(panel);
@@ -111,8 +110,8 @@ public final class EstimateJob {
     events.sort(order.thenComparingInt(r -> r.getInt(2)));
     Dataset<Row> est = spark.createDataFrame(estimates, TableSchema.load("estimates").structType());
     Dataset<Row> ev = spark.createDataFrame(events, TableSchema.load("event_study").structType());
-    long n = Outputs.writeDelta(est, out + "/results/estimates");
-    long m = Outputs.writeDelta(ev, out + "/results/event_study");
+    long n = run.write(est, "results/estimates", "estimates");
+    long m = run.write(ev, "results/event_study", "event_study");
     progress.step("wrote results/estimates and results/event_study", n + m);
     for (Row r : est.collectAsList()) {
       progress.info(describe(r));
@@ -122,7 +121,7 @@ public final class EstimateJob {
     section.put("event_study_rows", m);
     section.put("se_convention", convention.label());
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "estimate", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.dir(), "estimate", section);
     progress.done();
   }
 

@@ -13,9 +13,8 @@ import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
 import org.cercania.errors.Errors;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
-import org.cercania.io.Tables;
+import org.cercania.io.Run;
 
 /**
  * The exposure stage of a run: reads the curated centers, districts, schools, survey and population
@@ -24,12 +23,12 @@ import org.cercania.io.Tables;
  */
 public final class ExposureJob {
   private final SparkSession spark;
-  private final String out;
+  private final Run run;
   private final ExposureSpec spec;
 
-  public ExposureJob(SparkSession spark, String out, ExposureSpec spec) {
+  public ExposureJob(SparkSession spark, Run run, ExposureSpec spec) {
     this.spark = spark;
-    this.out = out;
+    this.run = run;
     this.spec = spec;
   }
 
@@ -46,15 +45,15 @@ public final class ExposureJob {
 
   public void run() {
     Progress progress = new Progress("exposure");
-    Dataset<Row> centers = Tables.curated(spark, out, "centers");
-    Dataset<Row> districts = Tables.curated(spark, out, "districts");
+    Dataset<Row> centers = run.curated(spark, "centers");
+    Dataset<Row> districts = run.curated(spark, "districts");
     List<Dataset<Row>> units = new ArrayList<>();
     units.add(DistrictExposure.centroids(districts));
-    Dataset<Row> schools = Tables.curatedIfPresent(spark, out, "schools");
+    Dataset<Row> schools = run.curatedIfPresent(spark, "schools");
     if (schools != null) {
       units.add(schools.select(lit("school").as("unit_type"), col("school_id").as("unit_id"), col("lon"), col("lat")));
     }
-    Dataset<Row> survey = Tables.curatedIfPresent(spark, out, "survey");
+    Dataset<Row> survey = run.curatedIfPresent(spark, "survey");
     if (survey != null) {
       // A cluster has one (displaced) location; the first one seen stands for it.
       units.add(survey.groupBy("cluster_id").agg(first("lon").as("lon"), first("lat").as("lat"))
@@ -64,11 +63,12 @@ public final class ExposureJob {
     for (int i = 1; i < units.size(); i++) {
       all = all.unionByName(units.get(i));
     }
-    long rows = Outputs.writeDelta(NearestOpenCenter.compute(spark, centers, all, spec), out + "/exposure");
+    long rows = run.write(NearestOpenCenter.compute(spark, centers, all, spec), "exposure", "exposure");
     progress.step("wrote exposure (units x years)", rows);
-    Dataset<Row> population = Tables.curatedIfPresent(spark, out, "population");
+    Dataset<Row> population = run.curatedIfPresent(spark, "population");
     Dataset<Row> women = population == null ? null : population.select("ubigeo", "year", "women");
-    long drows = Outputs.writeDelta(DistrictExposure.compute(spark, districts, centers, women, spec), out + "/district_exposure");
+    long drows = run.write(DistrictExposure.compute(spark, districts, centers, women, spec), "district_exposure",
+        "district_exposure");
     progress.step("wrote district_exposure (districts x years)", drows);
     ObjectNode section = Manifest.newSection();
     section.put("exposure_rows", rows);
@@ -76,7 +76,7 @@ public final class ExposureJob {
     section.put("years", spec.fromYear() + "-" + spec.toYear());
     section.put("radii_km", spec.radiiKm().toString());
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "exposure", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.dir(), "exposure", section);
     progress.done();
   }
 }

@@ -26,10 +26,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.storage.StorageLevel;
 import org.cercania.errors.Errors;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
+import org.cercania.io.Run;
 import org.cercania.io.Progress;
 import org.cercania.io.TableSchema;
-import org.cercania.io.Tables;
 
 /**
  * The ingest stage: reads each given source, checks every row against its contract, and writes the
@@ -46,15 +45,20 @@ public final class IngestJob {
 
   private final SparkSession spark;
   private final String out;
-  private final String runId;
+  private final Run run;
   private final double maxRejectRate;
   /** The CRS each source's geometries were reprojected from (recorded in the manifest). */
   private final Map<String, String> crsBySource = new LinkedHashMap<>();
 
   public IngestJob(SparkSession spark, String out, String runId, double maxRejectRate) {
+    this(spark, Run.of(out, runId), maxRejectRate);
+  }
+
+  /** Ingest for {@code run}: its rows of every table are replaced; rows after its as-of date are left out (and counted). */
+  public IngestJob(SparkSession spark, Run run, double maxRejectRate) {
     this.spark = spark;
-    this.out = out;
-    this.runId = runId;
+    this.out = run.out();
+    this.run = run;
     this.maxRejectRate = maxRejectRate;
   }
 
@@ -78,6 +82,7 @@ public final class IngestJob {
     }
     Map<String, Dataset<Row>> checked = new LinkedHashMap<>();
     Map<String, Dataset<Row>> accepted = new LinkedHashMap<>();
+    Map<String, Long> asOfLeftOut = new LinkedHashMap<>();
     List<SourceResult> results = new ArrayList<>();
     long fixEntries = 0;
     Dataset<Row> knownUbigeo = files.containsKey("districts") ? null : existing("districts", "ubigeo");
@@ -95,7 +100,7 @@ public final class IngestJob {
       d = duplicates(d, contract);
       if (contract.columnNames().contains("lon") && contract.columnNames().contains("lat") && hasUbigeoRule(contract)) {
         Dataset<Row> polygons = accepted.containsKey("districts") ? accepted.get("districts")
-            : Tables.curatedIfPresent(spark, out, "districts");
+            : run.curatedIfPresent(spark, "districts");
         if (polygons != null) {
           d = ContractChecks.locate(d, polygons);
         }
@@ -134,15 +139,17 @@ public final class IngestJob {
         }
       }
       Dataset<Row> ok = typed(d.filter(col(ContractChecks.PROBLEM).isNull()), contract);
+      asOfLeftOut.put(source, run.asOf() == null ? 0L : ok.filter(org.apache.spark.sql.functions.not(AsOf.known(contract, run.asOf()))).count());
       checked.put(source, d);
-      accepted.put(source, ok);
+      accepted.put(source, AsOf.limit(ok, contract, run.asOf()));
       if (source.equals("districts")) {
         knownUbigeo = ok.select("ubigeo");
       }
       results.add(new SourceResult(source, file, read, read - rejected, rejected, fixed, byReason));
       progress.step(String.format(Locale.ROOT, "checked %s: accepted=%,d (fixed %,d) rejected=%,d%s", source, read - rejected,
           fixed, rejected,
-          byReason.isEmpty() ? "" : " " + byReason), read);
+          byReason.isEmpty() ? "" : " " + byReason) + (asOfLeftOut.get(source) > 0
+          ? String.format(Locale.ROOT, "; %,d left out as after the as-of date %s", asOfLeftOut.get(source), run.asOf()) : ""), read);
     }
     for (SourceResult r : results) {
       if (r.read() == 0) {
@@ -155,7 +162,9 @@ public final class IngestJob {
       }
     }
     ObjectNode section = Manifest.newSection();
-    section.put("run_id", runId);
+    section.put("run_id", run.runId());
+    section.put("study", run.study());
+    section.put("as_of", run.asOf() == null ? "" : run.asOf().toString());
     ObjectNode sources = section.putObject("sources");
     // The curated tables are independent Delta commits: written concurrently (Spark runs the jobs
     // side by side, which overlaps their file-system latency).
@@ -167,7 +176,8 @@ public final class IngestJob {
       rejects = rejects == null ? rj : rejects.unionByName(rj);
       Dataset<Row> fx = fixRows(checked.get(r.source()), r.source(), r.file());
       fixes = fixes == null ? fx : fixes.unionByName(fx);
-      if (written.get(r.source()) != r.accepted()) {
+      long leftOut = asOfLeftOut.get(r.source());
+      if (written.get(r.source()) + leftOut != r.accepted()) {
         throw Errors.reconciliation(r.source(), r.read(), written.get(r.source()), r.rejected());
       }
       ObjectNode s = sources.putObject(r.source());
@@ -176,6 +186,7 @@ public final class IngestJob {
       s.put("rows_accepted", written.get(r.source()));
       s.put("rows_rejected", r.rejected());
       s.put("rows_fixed", r.fixed());
+      s.put("rows_after_as_of", leftOut);
       if (crsBySource.containsKey(r.source())) {
         s.put("reprojected_from", crsBySource.get(r.source()));
       }
@@ -196,7 +207,8 @@ public final class IngestJob {
       }
       progress.step("wrote fixes", f);
     }
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "ingest", section);
+    section.put("seconds", progress.seconds());
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.dir(), "ingest", section);
     checked.values().forEach(Dataset::unpersist);
     progress.done();
     return results;
@@ -207,7 +219,7 @@ public final class IngestJob {
     try {
       Map<String, java.util.concurrent.Future<Long>> futures = new LinkedHashMap<>();
       for (SourceResult r : results) {
-        futures.put(r.source(), pool.submit(() -> Outputs.writeDelta(accepted.get(r.source()), out + "/curated/" + r.source())));
+        futures.put(r.source(), pool.submit(() -> run.write(accepted.get(r.source()), "curated/" + r.source(), null)));
       }
       Map<String, Long> written = new LinkedHashMap<>();
       for (Map.Entry<String, java.util.concurrent.Future<Long>> f : futures.entrySet()) {
@@ -302,7 +314,7 @@ public final class IngestJob {
 
   /** Keys of an already curated table (from an earlier ingest run), or null. */
   private Dataset<Row> existing(String source, String column) {
-    Dataset<Row> d = Tables.curatedIfPresent(spark, out, source);
+    Dataset<Row> d = run.curatedIfPresent(spark, source);
     return d == null ? null : d.select(column);
   }
 
@@ -346,7 +358,7 @@ public final class IngestJob {
         : when(col(SourceReader.CORRUPT).isNotNull(), col(SourceReader.CORRUPT))
             .otherwise(org.apache.spark.sql.functions.concat_ws(",", fields));
     return TableSchema.load("rejects").conform(d.filter(col(ContractChecks.PROBLEM).isNotNull()).select(
-        lit(runId).as("run_id"), lit(source).as("source"), lit(file).as("file"), col(SourceReader.LINE).as("line"),
+        lit(source).as("source"), lit(file).as("file"), col(SourceReader.LINE).as("line"),
         raw.as("raw"), col(ContractChecks.PROBLEM + ".reason").as("reason"),
         col(ContractChecks.PROBLEM + ".field").as("field"), col(ContractChecks.PROBLEM + ".message").as("message")));
   }
@@ -355,7 +367,7 @@ public final class IngestJob {
   private Dataset<Row> fixRows(Dataset<Row> d, String source, String file) {
     return TableSchema.load("fixes").conform(d.filter(col(ContractChecks.PROBLEM).isNull())
         .select(col(SourceReader.LINE).as("line"), explode(col(ContractChecks.FIXES)).as("f"))
-        .select(lit(runId).as("run_id"), lit(source).as("source"), lit(file).as("file"), col("line"),
+        .select(lit(source).as("source"), lit(file).as("file"), col("line"),
             col("f.field").as("field"), col("f.original").as("original"), col("f.fixed").as("fixed"),
             col("f.reason").as("reason")));
   }
@@ -364,15 +376,8 @@ public final class IngestJob {
     return "source IN (" + results.stream().map(r -> "'" + r.source() + "'").reduce((a, b) -> a + ", " + b).orElse("''") + ")";
   }
 
-  /** Replaces this run's sources' rows in OUT/{@code table} (other sources' rows stay), in one Delta commit. */
+  /** Replaces this run's rows of this run's sources in OUT/{@code table} (other sources' rows stay), in one Delta commit. */
   private long writeBySource(String table, Dataset<Row> rows, List<SourceResult> results) {
-    String path = out + "/" + table;
-    String in = sourceIn(results);
-    if (Tables.deltaIfPresent(spark, path) != null) {
-      rows.write().format("delta").mode("overwrite").option("replaceWhere", in).save(path);
-    } else {
-      rows.write().format("delta").mode("overwrite").save(path);
-    }
-    return spark.read().format("delta").load(path).filter(in).count();
+    return run.write(rows, table, null, sourceIn(results));
   }
 }

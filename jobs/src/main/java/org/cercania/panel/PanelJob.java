@@ -22,10 +22,9 @@ import org.apache.spark.storage.StorageLevel;
 import org.cercania.errors.Errors;
 import org.cercania.exposure.ExposureSpec;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
 import org.cercania.io.TableSchema;
-import org.cercania.io.Tables;
+import org.cercania.io.Run;
 
 /**
  * The panel stage: joins each outcome source with exposure into one long table {@code OUT/panel}
@@ -35,7 +34,7 @@ import org.cercania.io.Tables;
  */
 public final class PanelJob {
   private final SparkSession spark;
-  private final String out;
+  private final Run run;
   private final ExposureSpec exposure;
   private final double[] ringsM;
   private final Map<String, List<String>> icdFamilies;
@@ -46,9 +45,9 @@ public final class PanelJob {
    * @param ringsKm the three treatment rings (inner, second, third), km; the inner one must be an exposure radius
    * @param icdFamilies ICD-10 family name to its [first, last] three-character codes (conf: hospitalizations.families)
    */
-  public PanelJob(SparkSession spark, String out, ExposureSpec exposure, List<Double> ringsKm, Map<String, List<String>> icdFamilies) {
+  public PanelJob(SparkSession spark, Run run, ExposureSpec exposure, List<Double> ringsKm, Map<String, List<String>> icdFamilies) {
     this.spark = spark;
-    this.out = out;
+    this.run = run;
     this.exposure = exposure;
     if (ringsKm.size() != 3 || !(ringsKm.get(0) < ringsKm.get(1) && ringsKm.get(1) < ringsKm.get(2))) {
       throw Errors.badSetting("cercania.exposure.treatment_rings_km", ringsKm.toString(), "three increasing radii");
@@ -73,12 +72,12 @@ public final class PanelJob {
     Map<String, Long> sourceRows = new LinkedHashMap<>();
     bases.clear();
     List<Dataset<Row>> parts = new ArrayList<>();
-    Dataset<Row> exp = Tables.stage(spark, out, "exposure", "exposure");
+    Dataset<Row> exp = run.stage(spark, "exposure", "exposure");
     String cohortCol = "cohort_" + ExposureSpec.radiusLabel(ringsM[0] / 1000);
 
-    Dataset<Row> schoolYears = Tables.curatedIfPresent(spark, out, "school_years");
+    Dataset<Row> schoolYears = run.curatedIfPresent(spark, "school_years");
     if (schoolYears != null) {
-      Dataset<Row> schools = Tables.curated(spark, out, "schools").select(col("school_id"), col("ubigeo").as("cluster_id"));
+      Dataset<Row> schools = run.curated(spark, "schools").select(col("school_id"), col("ubigeo").as("cluster_id"));
       Dataset<Row> base = schoolYears.join(schools, "school_id")
           .join(pointExposure(exp, "school", cohortCol), col("school_id").equalTo(col("unit_id")).and(
               schoolYears.col("year").equalTo(col("e_year"))))
@@ -93,7 +92,7 @@ public final class PanelJob {
       parts.add(longFormat(base, values, col("school_id"), col("school_id"), col("cluster_id"), lit(1.0)));
       sourceRows.put("school", schoolYears.count());
     }
-    Dataset<Row> survey = Tables.curatedIfPresent(spark, out, "survey");
+    Dataset<Row> survey = run.curatedIfPresent(spark, "survey");
     if (survey != null) {
       Dataset<Row> base = survey.join(pointExposure(exp, "survey_cluster", cohortCol),
           col("cluster_id").equalTo(col("unit_id")).and(survey.col("year").equalTo(col("e_year"))))
@@ -105,14 +104,14 @@ public final class PanelJob {
       parts.add(longFormat(base, values, col("cluster_id"), col("respondent_id"), col("ubigeo"), col("weight")));
       sourceRows.put("survey", survey.count());
     }
-    Dataset<Row> population = Tables.curatedIfPresent(spark, out, "population");
+    Dataset<Row> population = run.curatedIfPresent(spark, "population");
     if (population != null) {
       Dataset<Row> district = districtFamily(population, exp);
       parts.add(district);
       sourceRows.put("district", population.count());
     }
     if (parts.isEmpty()) {
-      throw Errors.usage("no outcome source curated under " + out + " (school_years, survey or population + femicides/hospitalizations)");
+      throw Errors.usage("no outcome source curated under " + run.out() + " for run " + run.runId() + " (school_years, survey or population + femicides/hospitalizations)");
     }
     Dataset<Row> panel = parts.get(0);
     for (int i = 1; i < parts.size(); i++) {
@@ -133,14 +132,14 @@ public final class PanelJob {
       // source rows for years outside the exposure window (or without exposure) do not enter
       dropped.put(e.getKey() + "_rows_outside_exposure_window", e.getValue() - joined.getOrDefault(e.getKey(), 0L));
     }
-    long rows = Outputs.writeDelta(TableSchema.load("panel").conform(panel.filter(col("value").isNotNull())), out + "/panel");
+    long rows = run.write(panel.filter(col("value").isNotNull()), "panel", "panel");
     progress.step("wrote panel" + (dropped.values().stream().anyMatch(v -> v > 0) ? " (left out: " + dropped + ")" : ""), rows);
     ObjectNode section = Manifest.newSection();
     section.put("rows", rows);
     ObjectNode left = section.putObject("left_out");
     dropped.forEach(left::put);
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), out, "panel", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.dir(), "panel", section);
     panel.unpersist();
     bases.forEach(Dataset::unpersist);
     progress.done();
@@ -176,21 +175,21 @@ public final class PanelJob {
    * (a district-year without a row had no case: registers list events).
    */
   private Dataset<Row> districtFamily(Dataset<Row> population, Dataset<Row> exp) {
-    Dataset<Row> de = Tables.stage(spark, out, "district_exposure", "exposure")
+    Dataset<Row> de = run.stage(spark, "district_exposure", "exposure")
         .select(col("ubigeo").as("d_ubigeo"), col("year").as("e_year"), col("has_center"), col("cohort"));
     Dataset<Row> centroid = exp.filter(col("unit_type").equalTo("district"))
         .select(col("unit_id").as("c_ubigeo"), col("year").as("c_year"), col("nearest_distance_m"));
     Dataset<Row> base = population.join(de, population.col("ubigeo").equalTo(col("d_ubigeo"))
             .and(population.col("year").equalTo(col("e_year"))))
         .join(centroid, col("ubigeo").equalTo(col("c_ubigeo")).and(col("e_year").equalTo(col("c_year"))), "left");
-    Dataset<Row> fem = Tables.curatedIfPresent(spark, out, "femicides");
+    Dataset<Row> fem = run.curatedIfPresent(spark, "femicides");
     if (fem != null) {
       base = base.join(fem.select(col("ubigeo").as("f_ubigeo"), col("year").as("f_year"), col("femicides"), col("economic_crimes")),
           col("ubigeo").equalTo(col("f_ubigeo")).and(col("e_year").equalTo(col("f_year"))), "left");
     } else {
       base = base.withColumn("femicides", lit(null).cast("int")).withColumn("economic_crimes", lit(null).cast("int"));
     }
-    Dataset<Row> hosp = Tables.curatedIfPresent(spark, out, "hospitalizations");
+    Dataset<Row> hosp = run.curatedIfPresent(spark, "hospitalizations");
     boolean haveHosp = hosp != null;
     if (haveHosp) {
       Column code = upper(substring(col("icd10"), 1, 3));
