@@ -61,10 +61,10 @@ public final class PublishJob {
 
     Dataset<Row> est = CellSuppression.withEstimateUnits(run.stage(spark, "results/estimates", "estimate"), panel,
         List.of("ring1", "ring2", "ring3"));
-    est = write(est, "estimates", "published_estimates", staging, rows, suppressed, progress);
+    write(est, "estimates", "published_estimates", staging, rows, suppressed, progress);
     Dataset<Row> ev = CellSuppression.withEventUnits(run.stage(spark, "results/event_study", "estimate"), panel,
         rules.eventMin(), rules.eventMax());
-    ev = write(ev, "event_study", "published_event_study", staging, rows, suppressed, progress);
+    write(ev, "event_study", "published_event_study", staging, rows, suppressed, progress);
     if (truthFile != null) {
       Dataset<Row> truth = TableSchema.load("truth").conform(Inputs.readTable(spark, truthFile, "csv"));
       write(truth, "truth", "published_truth", staging, rows, suppressed, progress);
@@ -78,7 +78,9 @@ public final class PublishJob {
     progress.step("published manifest", manifest.size());
 
     Snapshot.install(conf, run.out(), run.runId(), staging);
-    long evidence = Evidence.merge(spark, run, Evidence.Provenance.of(manifest), est, ev);
+    String snapshot = Snapshot.dir(run.out(), run.runId());
+    long evidence = Evidence.merge(spark, run, Evidence.Provenance.of(manifest), spark.read().parquet(snapshot + "/estimates"),
+        spark.read().parquet(snapshot + "/event_study"));
     progress.step("merged into evidence (rows of this run)", evidence);
     String current = Snapshot.current(conf, run.out());
     if (rules.alwaysCurrent() || current == null || current.equals(run.runId()) || !isBackfill(conf, current)) {
@@ -91,8 +93,8 @@ public final class PublishJob {
     progress.done();
   }
 
-  /** Suppresses small cells, conforms to {@code contract}, writes Parquet to {@code staging/<name>}; returns the published rows. */
-  private Dataset<Row> write(Dataset<Row> frame, String name, String contract, String staging, ObjectNode rows,
+  /** Suppresses small cells, conforms to {@code contract}, writes Parquet to {@code staging/<name>} and counts it in the manifest. */
+  private void write(Dataset<Row> frame, String name, String contract, String staging, ObjectNode rows,
       ObjectNode suppressed, Progress progress) {
     TableSchema c = TableSchema.load(contract);
     Dataset<Row> t = c.conform(CellSuppression.apply(frame, c, rules.minCellUnits()));
@@ -107,7 +109,6 @@ public final class PublishJob {
     suppressed.put(name, s);
     progress.step("published " + name + (s > 0 ? " (" + s + " rows with cells from fewer than " + rules.minCellUnits()
         + " units, suppressed)" : ""), n);
-    return back;
   }
 
   /** True when {@code run}'s as-of date is before that of the snapshot {@code current} (which then stays current). */
@@ -116,7 +117,7 @@ public final class PublishJob {
       return false;
     }
     String theirs = Manifest.read(conf, Snapshot.dir(run.out(), current)).path("run").path("as_of").asText("");
-    return !theirs.isEmpty() && run.asOf().isBefore(LocalDate.parse(theirs)) || theirs.isEmpty();
+    return theirs.isEmpty() || run.asOf().isBefore(LocalDate.parse(theirs)); // the current one has no date: it knows everything
   }
 
   /** The manifest as {@code manifest.json} and as the Parquet table {@code manifest} (section, key, value). */

@@ -126,12 +126,13 @@ class RunTablesTest {
     assertFalse(Files.exists(Path.of(old.dir())));
     assertTrue(Files.exists(Path.of(Snapshot.dir(out, "current"))));
     // The table's files were all written just now, so a 7-day vacuum keeps them: time travel to version 0 still works.
-    assertEquals(1, spark.read().format("delta").option("versionAsOf", 0).load(out + "/t").count());
+    assertEquals(1, spark.read().format("delta").option("versionAsOf", 0).load(out + "/t").collectAsList().size());
     // With no retention, everything not current is removed and vacuumed: version 0's file is gone.
     Retention.apply(spark, out, Duration.ZERO, Set.of());
     assertEquals(List.of("[s,current,x,2.0]"), content(spark, out + "/t"));
     assertTrue(parquetFiles(dir.resolve("t")) < filesBefore, "vacuum deleted files");
-    assertThrows(Exception.class, () -> spark.read().format("delta").option("versionAsOf", 0).load(out + "/t").count());
+    // (collected, not counted: Delta answers count() from the log's statistics without opening the files)
+    assertThrows(Exception.class, () -> spark.read().format("delta").option("versionAsOf", 0).load(out + "/t").collectAsList());
   }
 
   private static long parquetFiles(Path table) throws java.io.IOException {
