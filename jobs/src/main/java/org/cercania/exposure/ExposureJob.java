@@ -63,12 +63,11 @@ public final class ExposureJob {
     for (int i = 1; i < units.size(); i++) {
       all = all.unionByName(units.get(i));
     }
-    long rows = run.write(NearestOpenCenter.compute(spark, centers, all, spec), "exposure", "exposure");
+    long rows = run.write(NearestOpenCenter.compute(spark, centers, all, spec), "exposure", null);
     progress.step("wrote exposure (units x years)", rows);
     Dataset<Row> population = run.curatedIfPresent(spark, "population");
     Dataset<Row> women = population == null ? null : population.select("ubigeo", "year", "women");
-    long drows = run.write(DistrictExposure.compute(spark, districts, centers, women, spec), "district_exposure",
-        "district_exposure");
+    long drows = run.write(DistrictExposure.compute(spark, districts, centers, women, spec), "district_exposure", null);
     progress.step("wrote district_exposure (districts x years)", drows);
     ObjectNode section = Manifest.newSection();
     section.put("exposure_rows", rows);

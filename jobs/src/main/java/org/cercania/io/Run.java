@@ -108,10 +108,7 @@ public record Run(String out, String study, String runId, LocalDate asOf) implem
   /** As {@link #write(Dataset, String, String)}, replacing only this run's rows that also match SQL {@code where}. */
   public long write(Dataset<Row> table, String name, String contract, String where) {
     String scope = where == null ? predicate() : predicate() + " AND (" + where + ")";
-    Dataset<Row> tagged = tag(table);
-    if (contract != null) {
-      tagged = TableSchema.load(contract).conform(tagged);
-    }
+    Dataset<Row> tagged = tag(contract == null ? table : TableSchema.load(contract).conform(table));
     String path = out + "/" + name;
     SparkSession spark = table.sparkSession();
     Dataset<Row> existing = Tables.deltaIfPresent(spark, path);
