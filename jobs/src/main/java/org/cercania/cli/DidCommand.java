@@ -7,16 +7,24 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.cercania.did.DidResult;
 import org.cercania.did.DidSpec;
 import org.cercania.did.Estimator;
 import org.cercania.did.Estimators;
+import org.cercania.did.SeConvention;
+import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
 import org.cercania.io.Inputs;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
+import org.cercania.io.RunLayout;
 import org.cercania.io.SparkSessions;
 
-/** {@code cercania did}: any estimator on any panel file, no geography involved. */
+/**
+ * {@code cercania did}: any estimator on any panel file, no geography involved. Writes the result's
+ * tables and prints a summary: the overall ATT, the coefficients (first SE convention), cs's dynamic
+ * aggregation, and the result's notes.
+ */
 public final class DidCommand implements Command {
   @Override
   public String name() {
@@ -54,12 +62,24 @@ public final class DidCommand implements Command {
         .value("--se-convention", "NAME", "fixest_default, cluster_g_only, cluster_raw, cluster_full_k or all", "fixest_default");
   }
 
+  /** The spec's fields as this command's options, to report a bad spec field as the option the user gave. */
+  private static final Map<String, String> OPTION_OF_FIELD = Map.of("estimator", "--estimator", "method", "--method",
+      "control", "--control", "basePeriod", "--base-period", "anticipation", "--anticipation", "seConventions",
+      "--se-convention", "eventMin", "--event-min", "eventMax", "--event-max", "bootstrap", "--bootstrap");
+
   @Override
   public int run(Options o) {
+    try {
+      return estimate(o);
+    } catch (CercaniaException e) {
+      throw Errors.specAsOption(e, OPTION_OF_FIELD);
+    }
+  }
+
+  private int estimate(Options o) {
     Progress progress = new Progress("did");
-    String estimatorName = o.require("--estimator");
-    Estimator estimator = Estimators.byName(estimatorName);
-    String out = o.require("--out");
+    Estimator estimator = Estimators.byName(o.require("--estimator"));
+    RunLayout out = new RunLayout(o.require("--out"));
     SparkSession spark = SparkSessions.get("cercania did");
     Dataset<Row> panel = Inputs.readTable(spark, o.require("--input"), o.get("--format"));
     // Spark reads a dot in a column name as a struct field: rename such columns (first.treat -> first_treat).
@@ -69,6 +89,27 @@ public final class DidCommand implements Command {
         panel = panel.withColumnRenamed(c, c.replace('.', '_'));
       }
     }
+    DidSpec spec = spec(o, original);
+    // No count here: on a large panel a separate pass just for a progress line costs as much as a fit;
+    // the estimators report the rows they use (n_obs).
+    progress.info("panel " + o.get("--input") + " with columns " + String.join(", ", panel.columns()));
+    DidResult result = estimator.estimate(panel, spec);
+    List<String> summary = new ArrayList<>();
+    for (Map.Entry<String, Dataset<Row>> t : result.tables().entrySet()) {
+      Dataset<Row> table = t.getValue().cache();
+      Outputs.writeParquet(table, out.table(t.getKey()));
+      progress.step("wrote " + out.table(t.getKey()), table.count());
+      summary.addAll(DidSummary.table(t.getKey(), table, spec.mainConvention()));
+      table.unpersist();
+    }
+    DidSummary.overall(result.overall()).ifPresent(progress::info);
+    summary.forEach(progress::info);
+    result.notes().forEach(n -> progress.info("note: " + n));
+    progress.done();
+    return 0;
+  }
+
+  private static DidSpec spec(Options o, List<String> original) {
     DidSpec.Builder b = DidSpec.builder(column(o, "--unit", original), column(o, "--time", original),
         column(o, "--cohort", original), column(o, "--outcome", original));
     if (o.get("--weights") != null) {
@@ -84,41 +125,18 @@ public final class DidCommand implements Command {
       }
       b.covariates(covs);
     }
-    b.control(switch (o.get("--control")) {
-      case "never" -> DidSpec.ControlGroup.NEVER;
-      case "not-yet" -> DidSpec.ControlGroup.NOT_YET;
-      default -> throw Errors.badOptionValue("--control", o.get("--control"), "never or not-yet");
-    });
-    String method = o.get("--method");
-    if (!List.of("dr", "ipw", "reg").contains(method)) {
-      throw Errors.badOptionValue("--method", method, "dr, ipw or reg");
-    }
-    b.method(method);
-    b.basePeriod(switch (o.get("--base-period")) {
-      case "varying" -> DidSpec.BasePeriod.VARYING;
-      case "universal" -> DidSpec.BasePeriod.UNIVERSAL;
-      default -> throw Errors.badOptionValue("--base-period", o.get("--base-period"), "varying or universal");
-    });
+    b.control(DidSpec.ControlGroup.parse(o.get("--control")));
+    b.method(DidSpec.Method.parse(o.get("--method")));
+    b.basePeriod(DidSpec.BasePeriod.parse(o.get("--base-period")));
     b.anticipation(o.integer("--anticipation", 0));
     b.repeatedCrossSection(o.flag("--repeated-cross-section"));
     b.bootstrap(o.integer("--bootstrap", 0));
     b.seed(o.longValue("--seed", 1));
     b.eventWindow(o.get("--event-min") == null ? null : o.integer("--event-min", 0),
         o.get("--event-max") == null ? null : o.integer("--event-max", 0));
-    b.seConvention(o.get("--se-convention"));
-    DidSpec spec = b.build();
-    // No count here: on a large panel a separate pass just for a progress line costs as much as a fit;
-    // the estimators report the rows they use (n_obs).
-    progress.info("panel " + o.get("--input") + " with columns " + String.join(", ", panel.columns()));
-    Map<String, Dataset<Row>> tables = estimator.estimate(panel, spec);
-    for (Map.Entry<String, Dataset<Row>> t : tables.entrySet()) {
-      Dataset<Row> table = t.getValue().cache();
-      Outputs.writeParquet(table, out + "/" + t.getKey());
-      progress.step("wrote " + out + "/" + t.getKey(), table.count());
-      table.unpersist();
-    }
-    progress.done();
-    return 0;
+    String se = o.get("--se-convention");
+    b.seConventions("all".equals(se) ? List.of(SeConvention.values()) : List.of(SeConvention.parse(se)));
+    return b.build();
   }
 
   private static String column(Options o, String option, List<String> columns) {

@@ -1,10 +1,13 @@
 package org.cercania.cli;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import java.util.Set;
 import org.cercania.config.Settings;
 import org.cercania.ingest.IngestJob;
+import org.cercania.ingest.SourceOptions;
 import org.cercania.io.Run;
 import org.cercania.io.SparkSessions;
 
@@ -25,13 +28,32 @@ public final class IngestCommand implements Command {
     Options o = StudyOptions.add(new Options(name(), "[--<source> FILE ...] --out DIR"), null);
     for (String s : IngestJob.ORDER) {
       o.value("--" + s.replace('_', '-'), "FILE", s + " file (default: the study's cercania.inputs." + s + ")");
-      o.value("--" + s.replace('_', '-') + "-format", "FORMAT", String.join(", ", org.cercania.ingest.SourceOptions.FORMATS)
+      o.value("--" + s.replace('_', '-') + "-format", "FORMAT", String.join(", ", SourceOptions.FORMATS)
           + " (default: by extension: .geojson/.json, .parquet, .xlsx, .shp, else csv)");
     }
     o.value("--districts-crs", "CRS", "CRS of the district geometries, e.g. EPSG:32718, reprojected to lon/lat WGS84 "
         + "(default: the Shapefile's .prj or the GeoParquet metadata, else lon/lat WGS84)");
     o.value("--encoding", "ENC", "UTF-8 or ISO-8859-1: the encoding of every CSV and .dbf given (default: sniffed per file)");
-    return RunContext.add(o);
+    return acceptVolumeDrop(RunContext.add(o));
+  }
+
+  /** The --accept-volume-drop option ({@code ingest} and {@code run}). */
+  static Options acceptVolumeDrop(Options o) {
+    return o.repeatable("--accept-volume-drop", "SOURCE", "let SOURCE (or SOURCE,SOURCE) shrink by more than "
+        + "cercania.ingest.max_volume_drop against the previous run's manifest");
+  }
+
+  /** The sources the run lets shrink (every --accept-volume-drop, comma lists split). */
+  static Set<String> acceptedDrops(Options o) {
+    Set<String> sources = new LinkedHashSet<>();
+    for (String v : o.all("--accept-volume-drop")) {
+      for (String src : v.split(",")) {
+        if (!src.isBlank()) {
+          sources.add(src.trim().replace('-', '_'));
+        }
+      }
+    }
+    return sources;
   }
 
   @Override
@@ -59,7 +81,8 @@ public final class IngestCommand implements Command {
     SparkSession spark = SparkSessions.get("cercania ingest");
     try (AutoCloseable lock = RunContext.lock(s, name())) {
       Run run = RunContext.start(o, s, files, spark.sparkContext().hadoopConfiguration());
-      Pipeline.ingest(RunContext.limited(s, run.asOf()), spark, run, files, formats, o.get("--encoding"), crs);
+      Pipeline.ingest(RunContext.limited(s, run.asOf()), spark, run, files, formats, o.get("--encoding"), crs,
+          acceptedDrops(o));
     }
     return 0;
   }

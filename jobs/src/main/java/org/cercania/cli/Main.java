@@ -1,5 +1,6 @@
 package org.cercania.cli;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +18,10 @@ public final class Main {
     for (Command c : List.<Command>of(new SampleCommand(), new IngestCommand(), new ExposureCommand(),
         new StageCommand("panel", "Join outcomes with exposure into OUT/panel (Delta), one row per outcome, unit and year.", Pipeline::panel),
         new StageCommand("estimate", "TWFE by distance ring and event studies for every outcome into OUT/results (Delta).", Pipeline::estimate),
-        new StageCommand("publish", "Publish the run's snapshot under OUT/published/<run_id> (estimates, event_study, truth, manifest), then CURRENT.",
+        new StageCommand("publish", "Publish the run's snapshot under OUT/published/<run_id> (estimates, event_study, truth, maps, ingest summary, diagnostics, manifest), then point OUT/published/CURRENT at it.",
             Pipeline::publish),
-        new RunCommand(), new HistoryCommand(), new ShowCommand(), new VacuumCommand(), new DidCommand(),
-        new MonteCarloCommand())) {
+        new RunCommand(), new ReportCommand(), new HistoryCommand(), new ShowCommand(), new VacuumCommand(), new DidCommand(),
+        new MonteCarloCommand(), new TrialCommand())) {
       m.put(c.name(), c);
     }
     return m;
@@ -45,9 +46,21 @@ public final class Main {
       System.err.println("cercania: unknown command '" + args[0] + "'\n\n" + usage(commands));
       return 2;
     }
-    String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (c instanceof CommandGroup g) {
+      if (rest.length == 0 || rest[0].startsWith("-")) {
+        System.out.println(g.usage());
+        return rest.length == 0 ? 2 : 0;
+      }
+      c = g.actions().get(rest[0]);
+      if (c == null) {
+        System.err.println("cercania " + g.name() + ": unknown action '" + rest[0] + "'\n\n" + g.usage());
+        return 2;
+      }
+      rest = Arrays.copyOfRange(rest, 1, rest.length);
+    }
     Options options = c.options();
-    if (java.util.Arrays.asList(rest).contains("--help") || java.util.Arrays.asList(rest).contains("-h")) {
+    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
       System.out.println(options.help(c.summary()));
       return 0;
     }

@@ -49,7 +49,7 @@ public final class Options {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
-        throw Errors.usage("cercania " + command + ": unexpected argument '" + a + "' (options start with --; see --help)");
+        throw Errors.usage("unexpected argument '" + a + "' (options start with --; see --help)");
       }
       String name = a;
       String val = null;
@@ -69,13 +69,13 @@ public final class Options {
         val = "true";
       } else if (val == null) {
         if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-          throw Errors.usage("cercania " + command + ": option " + name + " needs a value " + s.arg());
+          throw Errors.usage("option " + name + " needs a value " + s.arg());
         }
         val = args[++i];
       }
       List<String> list = values.computeIfAbsent(name, k -> new ArrayList<>());
       if (!s.repeatable() && !list.isEmpty()) {
-        throw Errors.usage("cercania " + command + ": option " + name + " given twice");
+        throw Errors.usage("option " + name + " given twice");
       }
       list.add(val);
     }

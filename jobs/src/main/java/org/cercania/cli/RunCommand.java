@@ -18,14 +18,16 @@ public final class RunCommand implements Command {
 
   @Override
   public String summary() {
-    return "Run all stages (sample with --sample, ingest, exposure, panel, estimate, publish) and print estimates next to the planted truth.";
+    return "Run all stages (sample with --sample, ingest, exposure, panel, estimate, publish; the report with --report) and print estimates next to the planted truth.";
   }
 
   @Override
   public Options options() {
-    return RunContext.add(SampleCommand.sampleFlags(StudyOptions.add(new Options(name(),
+    Options o = RunContext.add(SampleCommand.sampleFlags(StudyOptions.add(new Options(name(),
         "[--sample [sample flags]] --out DIR [--study NAME] [--as-of DATE] [--run-id ID]"), "sample"))
-        .flag("--sample", "generate the embedded synthetic sample first (study 'sample')"));
+        .flag("--sample", "generate the embedded synthetic sample first (study 'sample')")
+        .flag("--report", "then execute the notebooks and render the HTML report under OUT/published/report (see 'report')"));
+    return IngestCommand.acceptVolumeDrop(o);
   }
 
   @Override
@@ -44,13 +46,16 @@ public final class RunCommand implements Command {
       Map<String, String> files = Pipeline.requireInputs(Pipeline.studyInputs(s));
       Run run = RunContext.start(o, s, files, spark.sparkContext().hadoopConfiguration());
       Settings limited = RunContext.limited(s, run.asOf());
-      Pipeline.ingest(limited, spark, run, files);
+      Pipeline.ingest(limited, spark, run, files, IngestCommand.acceptedDrops(o));
       for (Pipeline.Stage stage : new Pipeline.Stage[] {Pipeline::exposure, Pipeline::panel, Pipeline::estimate, Pipeline::publish}) {
         stage.run(limited, spark, run);
       }
       progress.info("published run " + run.runId() + " under " + Snapshot.dir(run.out(), run.runId()) + "; CURRENT -> "
           + Snapshot.current(spark.sparkContext().hadoopConfiguration(), run.out()));
       Pipeline.retention(limited, spark);
+    }
+    if (o.flag("--report")) {
+      ReportCommand.render(StageSettings.of(s).layout().root(), null, "python3", 600);
     }
     progress.done();
     return 0;

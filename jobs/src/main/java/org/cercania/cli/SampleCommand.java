@@ -5,8 +5,10 @@ import java.nio.file.Paths;
 import java.util.Map;
 import java.util.TreeMap;
 import org.cercania.config.Settings;
+import org.cercania.errors.Errors;
 import org.cercania.sample.SampleGenerator;
 import org.cercania.sample.SampleSpec;
+import org.cercania.trial.TrialSample;
 
 /** {@code cercania sample}: writes the synthetic Peru-like sample (CSV sources + truth) under OUT/sample. */
 public final class SampleCommand implements Command {
@@ -22,7 +24,8 @@ public final class SampleCommand implements Command {
 
   @Override
   public Options options() {
-    return sampleFlags(StudyOptions.add(new Options(name(), "--out DIR [--seed S] [sizes] [--effects constant|dynamic]"), "sample"));
+    return sampleFlags(StudyOptions.add(new Options(name(), "--out DIR [--seed S] [sizes] [--effects constant|dynamic] [--trial]"), "sample"))
+        .flag("--trial", "instead, the synthetic police home-visit trial under OUT/trial (stations.csv, panel.csv, truth.csv)");
   }
 
   /** The sample's size and seed flags (also taken by {@code run --sample}). */
@@ -38,6 +41,12 @@ public final class SampleCommand implements Command {
 
   @Override
   public int run(Options o) {
+    if (o.flag("--trial")) {
+      long seed = o.longValue("--seed", SampleSpec.fromSettings(StudyOptions.settings(o)).seed());
+      TrialSample.write(Paths.get(o.require("--out"), "trial"), seed)
+          .forEach((file, rows) -> System.out.println("[sample] wrote " + o.get("--out") + "/trial/" + file + ": rows=" + rows));
+      return 0;
+    }
     generate(o, StudyOptions.settings(o));
     return 0;
   }
@@ -66,6 +75,6 @@ public final class SampleCommand implements Command {
     if (v.equals("constant") || v.equals("dynamic")) {
       return v.equals("dynamic");
     }
-    throw org.cercania.errors.Errors.badOptionValue("--effects", v, "constant or dynamic");
+    throw Errors.badOptionValue("--effects", v, "constant or dynamic");
   }
 }

@@ -8,7 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.cercania.errors.Errors;
 import org.cercania.io.Run;
 import org.cercania.io.SparkSessions;
-import org.cercania.io.Tables;
+import org.cercania.io.RunLayout;
 import org.cercania.publish.Snapshot;
 
 /**
@@ -51,7 +51,7 @@ public final class ShowCommand implements Command {
   /** The rows of {@code table} for {@code runId} (null: CURRENT, or every row when --version is given) at {@code version} (null: see class doc). */
   static Dataset<Row> read(SparkSession spark, String out, String table, String runId, Long version) {
     String path = out + "/" + table;
-    if (Tables.deltaIfPresent(spark, path) == null) {
+    if (RunLayout.deltaIfPresent(spark, path) == null) {
       throw Errors.usage("no Delta table " + path);
     }
     String id = runId != null || version != null ? runId : Snapshot.current(spark.sparkContext().hadoopConfiguration(), out);

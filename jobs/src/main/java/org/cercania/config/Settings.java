@@ -4,12 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.cercania.errors.Errors;
 
 /**
@@ -23,7 +26,7 @@ public final class Settings implements Serializable {
 
   private Settings(Config config) {
     this.config = config;
-    this.rendered = config.root().render(com.typesafe.config.ConfigRenderOptions.concise());
+    this.rendered = config.root().render(ConfigRenderOptions.concise());
   }
 
   public static Settings load(String profile, String study, Map<String, String> overrides) {
@@ -139,7 +142,7 @@ public final class Settings implements Serializable {
     return rendered;
   }
 
-  private <T> T get(String path, java.util.function.Supplier<T> read, String expected) {
+  private <T> T get(String path, Supplier<T> read, String expected) {
     try {
       return read.get();
     } catch (ConfigException.Missing e) {
@@ -152,7 +155,7 @@ public final class Settings implements Serializable {
   /** Quotes a HOCON string value. */
   private static final class ConfigFactoryQuote {
     static String quote(String s) {
-      return com.typesafe.config.ConfigValueFactory.fromAnyRef(s).render(com.typesafe.config.ConfigRenderOptions.concise());
+      return ConfigValueFactory.fromAnyRef(s).render(ConfigRenderOptions.concise());
     }
   }
 }

@@ -1,12 +1,17 @@
 package org.cercania.did;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.cercania.errors.Errors;
 
 /**
  * What to estimate on a panel: its column names and the estimator's options. Built with
  * {@link #builder(String, String, String, String)}; the same spec drives every estimator, each
- * reading the options that apply to it. Cohort 0 or null means never treated.
+ * reading the options that apply to it. Cohort 0 or null means never treated. Errors name the spec's
+ * fields ({@code eventMin}, {@code seConventions}, ...): callers map them to their own options.
  */
 public record DidSpec(
     String unit,
@@ -17,7 +22,7 @@ public record DidSpec(
     String weights,
     ControlGroup control,
     List<String> covariates,
-    String method,
+    Method method,
     BasePeriod basePeriod,
     int anticipation,
     boolean repeatedCrossSection,
@@ -25,11 +30,57 @@ public record DidSpec(
     long seed,
     Integer eventMin,
     Integer eventMax,
-    String seConvention) implements Serializable {
+    List<SeConvention> seConventions) implements Serializable {
 
-  public enum ControlGroup { NEVER, NOT_YET }
+  /** Callaway-Sant'Anna's estimation method (R did's est_method): doubly robust, inverse probability weighting, outcome regression. */
+  public enum Method {
+    DR, IPW, REG;
 
-  public enum BasePeriod { VARYING, UNIVERSAL }
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Method parse(String s) {
+      return DidSpec.parse(values(), Method::label, "method", s);
+    }
+  }
+
+  /** Units that serve as controls: never treated only, or also those not yet treated. */
+  public enum ControlGroup {
+    NEVER, NOT_YET;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static ControlGroup parse(String s) {
+      return DidSpec.parse(values(), ControlGroup::label, "control", s);
+    }
+  }
+
+  /** Base period of pre-treatment cells: the previous period (varying) or the last one before treatment (universal). */
+  public enum BasePeriod {
+    VARYING, UNIVERSAL;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static BasePeriod parse(String s) {
+      return DidSpec.parse(values(), BasePeriod::label, "basePeriod", s);
+    }
+  }
+
+  /** The constant whose label is {@code s}, or a spec error naming {@code field} and the labels allowed. */
+  static <E> E parse(E[] values, Function<E, String> label, String field, String s) {
+    for (E e : values) {
+      if (label.apply(e).equals(s)) {
+        return e;
+      }
+    }
+    List<String> allowed = Arrays.stream(values).map(label).toList();
+    throw Errors.badSpec(field, s, "one of " + String.join(", ", allowed));
+  }
 
   public static Builder builder(String unit, String time, String cohort, String outcome) {
     return new Builder(unit, time, cohort, outcome);
@@ -38,6 +89,11 @@ public record DidSpec(
   /** The column that clusters standard errors: the cluster column if given, else the unit. */
   public String clusterColumn() {
     return cluster == null ? unit : cluster;
+  }
+
+  /** The convention of single-convention outputs (the pre-trend test, the covariance, the overall ATT): the first requested. */
+  public SeConvention mainConvention() {
+    return seConventions.get(0);
   }
 
   public Builder toBuilder() {
@@ -54,11 +110,11 @@ public record DidSpec(
     b.seed = seed;
     b.eventMin = eventMin;
     b.eventMax = eventMax;
-    b.seConvention = seConvention;
+    b.seConventions = seConventions;
     return b;
   }
 
-  /** Builder with the reference packages' defaults (never-treated controls, varying base, dr). */
+  /** Builder with the reference packages' defaults (never-treated controls, varying base, dr, fixest's SE convention). */
   public static final class Builder {
     private final String unit;
     private final String time;
@@ -68,7 +124,7 @@ public record DidSpec(
     private String weights;
     private ControlGroup control = ControlGroup.NEVER;
     private List<String> covariates = List.of();
-    private String method = "dr";
+    private Method method = Method.DR;
     private BasePeriod basePeriod = BasePeriod.VARYING;
     private int anticipation;
     private boolean repeatedCrossSection;
@@ -76,7 +132,7 @@ public record DidSpec(
     private long seed = 1L;
     private Integer eventMin;
     private Integer eventMax;
-    private String seConvention = "fixest_default";
+    private List<SeConvention> seConventions = List.of(SeConvention.FIXEST_DEFAULT);
 
     private Builder(String unit, String time, String cohort, String outcome) {
       this.unit = unit;
@@ -89,18 +145,25 @@ public record DidSpec(
     public Builder weights(String w) { this.weights = w; return this; }
     public Builder control(ControlGroup c) { this.control = c; return this; }
     public Builder covariates(List<String> c) { this.covariates = List.copyOf(c); return this; }
-    public Builder method(String m) { this.method = m; return this; }
+    public Builder method(Method m) { this.method = m; return this; }
     public Builder basePeriod(BasePeriod b) { this.basePeriod = b; return this; }
     public Builder anticipation(int a) { this.anticipation = a; return this; }
     public Builder repeatedCrossSection(boolean r) { this.repeatedCrossSection = r; return this; }
     public Builder bootstrap(int n) { this.bootstrap = n; return this; }
     public Builder seed(long s) { this.seed = s; return this; }
     public Builder eventWindow(Integer min, Integer max) { this.eventMin = min; this.eventMax = max; return this; }
-    public Builder seConvention(String s) { this.seConvention = s; return this; }
+    /** Conventions of the clustered standard errors, the first the main one; one row per convention in coefficient tables. */
+    public Builder seConventions(List<SeConvention> s) { this.seConventions = List.copyOf(s); return this; }
 
     public DidSpec build() {
+      if (seConventions.isEmpty()) {
+        throw Errors.badSpec("seConventions", "[]", "at least one convention");
+      }
+      if (eventMin != null && eventMax != null && eventMin >= eventMax) {
+        throw Errors.badSpec("eventMin", String.valueOf(eventMin), "below eventMax " + eventMax);
+      }
       return new DidSpec(unit, time, cohort, outcome, cluster, weights, control, covariates, method, basePeriod,
-          anticipation, repeatedCrossSection, bootstrap, seed, eventMin, eventMax, seConvention);
+          anticipation, repeatedCrossSection, bootstrap, seed, eventMin, eventMax, seConventions);
     }
   }
 }

@@ -1,10 +1,18 @@
 package org.cercania.did;
 
 import org.apache.commons.math3.distribution.FDistribution;
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.cercania.did.linalg.SymmetricSolver;
 
-/** p-values and intervals for clustered estimates: Student t with G-1 degrees of freedom, as fixest does. */
+/**
+ * p-values and intervals: Student t with G-1 degrees of freedom for clustered regression estimates,
+ * as fixest does; the normal for influence-function estimates, as R did and didimputation do.
+ */
 public final class Inference {
+  /** The 97.5% quantile of the standard normal. */
+  public static final double Z95 = 1.959963984540054;
+
   private Inference() {}
 
   public static double tQuantile(long clusters, double p) {
@@ -17,6 +25,13 @@ public final class Inference {
     }
     double t = Math.abs(estimate / se);
     return 2 * (1 - new TDistribution(Math.max(1, clusters - 1)).cumulativeProbability(t));
+  }
+
+  public static double normalPValue(double estimate, double se) {
+    if (!(se > 0)) {
+      return Double.NaN;
+    }
+    return 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(estimate / se)));
   }
 
   /** Wald test of b = 0 with covariance v: returns {F = b'V^-1 b / q, p-value from F(q, G-1)}. */

@@ -5,6 +5,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.cercania.errors.Errors;
@@ -15,11 +18,11 @@ public final class PanelChecks {
 
   /**
    * Normalises the cohort (null or 0 = never treated, as an int column named like the spec's) and
-   * drops units already treated in the first period, with a message saying how many.
+   * drops units already treated in the first period, with a note saying how many.
    */
-  public static Dataset<Row> prepare(Dataset<Row> panel, DidSpec spec, String estimator) {
+  static Dataset<Row> prepare(Dataset<Row> panel, DidSpec spec, String estimator, List<String> notes) {
     for (String c : new String[] {spec.unit(), spec.time(), spec.cohort(), spec.outcome()}) {
-      if (!java.util.Arrays.asList(panel.columns()).contains(c)) {
+      if (!Arrays.asList(panel.columns()).contains(c)) {
         throw Errors.estimation(estimator, "the panel has no column '" + c + "'; it has " + String.join(", ", panel.columns()));
       }
     }
@@ -35,10 +38,24 @@ public final class PanelChecks {
     Dataset<Row> early = p.filter(col(spec.cohort()).gt(0).and(col(spec.cohort()).leq(firstPeriod)));
     long dropped = anyEarly ? early.select(spec.unit()).distinct().count() : 0;
     if (dropped > 0) {
-      System.out.println("[" + estimator + "] dropped " + dropped + " units already treated in the first period ("
-          + firstPeriod + "): they have no untreated period to compare with");
+      notes.add(droppedFirstTreated(dropped, "units") + " (" + firstPeriod + "): they have no untreated period to compare with");
       p = p.filter(col(spec.cohort()).leq(firstPeriod).and(col(spec.cohort()).gt(0)).unary_$bang());
     }
     return p;
+  }
+
+  /** The note on units (or observations) dropped because they were treated from the first period on. */
+  public static String droppedFirstTreated(long count, String what) {
+    return "dropped " + count + " " + what + " that were already treated in the first period";
+  }
+
+  /** Rows that enter a fixed-effects regression: unit, time, outcome, cluster (and weight) all present. */
+  public static Dataset<Row> complete(Dataset<Row> p, DidSpec spec) {
+    Column ok = col(spec.unit()).isNotNull().and(col(spec.time()).isNotNull()).and(col(spec.outcome()).isNotNull())
+        .and(col(spec.clusterColumn()).isNotNull());
+    if (spec.weights() != null) {
+      ok = ok.and(col(spec.weights()).isNotNull());
+    }
+    return p.filter(ok);
   }
 }

@@ -1,7 +1,6 @@
 package org.cercania.did;
 
 import java.util.Locale;
-import org.cercania.errors.Errors;
 
 /** Small-sample conventions of clustered standard errors, named as in the output tables (fixest's ssc()). */
 public enum SeConvention {
@@ -18,12 +17,8 @@ public enum SeConvention {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The convention labelled {@code s}, or a spec error naming the field {@code seConventions}. */
   public static SeConvention parse(String s) {
-    for (SeConvention c : values()) {
-      if (c.label().equals(s)) {
-        return c;
-      }
-    }
-    throw Errors.badOptionValue("--se-convention", s, "one of fixest_default, cluster_g_only, cluster_raw, cluster_full_k, all");
+    return DidSpec.parse(values(), SeConvention::label, "seConventions", s);
   }
 }

@@ -2,6 +2,10 @@ package org.cercania.errors;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The single factory of user-facing errors: every message names the file, row, field or setting
@@ -13,6 +17,10 @@ public final class Errors {
   public static final int EXIT_INPUT = 3;
   public static final int EXIT_ESTIMATION = 4;
 
+  /** Code of {@link #badSpec} errors. */
+  public static final String SPEC = "SPEC";
+  private static final Pattern SPEC_MESSAGE = Pattern.compile("spec field (\\w+) is '(.*)', expected (.*)", Pattern.DOTALL);
+
   private Errors() {}
 
   public static CercaniaException usage(String message) {
@@ -20,12 +28,12 @@ public final class Errors {
   }
 
   public static CercaniaException unknownOption(String command, String option, Collection<String> known) {
-    return usage("cercania " + command + ": unknown option '" + option + "'; known options: " + String.join(", ", known)
+    return usage("unknown option '" + option + "'; known options: " + String.join(", ", known)
         + " (see 'cercania " + command + " --help')");
   }
 
   public static CercaniaException missingOption(String command, String option) {
-    return usage("cercania " + command + ": missing required option " + option + " (see 'cercania " + command + " --help')");
+    return usage("missing required option " + option + " (see 'cercania " + command + " --help')");
   }
 
   public static CercaniaException badOptionValue(String option, String value, String expected) {
@@ -36,12 +44,50 @@ public final class Errors {
     return usage("setting '" + path + "' is '" + value + "', expected " + expected);
   }
 
+  /**
+   * A bad field of an estimator's spec ({@code org.cercania.did.DidSpec}), named as the library
+   * names it (e.g. {@code eventMin}); callers map the field to their own option or setting.
+   */
+  public static CercaniaException badSpec(String field, String value, String expected) {
+    return new CercaniaException(SPEC, EXIT_USAGE, "spec field " + field + " is '" + value + "', expected " + expected, null);
+  }
+
+  /**
+   * A {@link #badSpec} error as a command line reports it: the field (and any field the expected
+   * value names) replaced by its option, as {@link #badOptionValue} words it; other errors unchanged.
+   */
+  public static CercaniaException specAsOption(CercaniaException e, Map<String, String> optionOfField) {
+    Matcher m = SPEC_MESSAGE.matcher(e.getMessage());
+    if (!SPEC.equals(e.code()) || !m.matches() || !optionOfField.containsKey(m.group(1))) {
+      return e;
+    }
+    String expected = m.group(3);
+    for (Map.Entry<String, String> f : optionOfField.entrySet()) {
+      expected = expected.replaceAll("\\b" + f.getKey() + "\\b", f.getValue());
+    }
+    return badOptionValue(optionOfField.get(m.group(1)), m.group(2), expected);
+  }
+
   public static CercaniaException inputMissing(Object file) {
     return new CercaniaException("INPUT_MISSING", EXIT_INPUT, "input file not found: " + file, null);
   }
 
   public static CercaniaException inputUnreadable(Object file, String problem, Throwable cause) {
     return new CercaniaException("INPUT_UNREADABLE", EXIT_INPUT, "cannot read " + file + ": " + problem, cause);
+  }
+
+  /** A file that ends mid-record (an export that died): refused whole, never read as a smaller dataset. */
+  public static CercaniaException truncated(Object file, String problem) {
+    return new CercaniaException("TRUNCATED", EXIT_INPUT, file + " is truncated: " + problem
+        + "; the file ends mid-record, so rows after it are missing (re-export it). Nothing was written.", null);
+  }
+
+  /** A source far smaller than the previous run's: refused unless the run says it expects the drop. */
+  public static CercaniaException volumeDrop(String source, Object file, long previous, long now, double maxDrop) {
+    return new CercaniaException("VOLUME_DROP", EXIT_INPUT, String.format(Locale.ROOT,
+        "%s (%s): %,d rows read, %,d in the previous run's manifest: a drop of %.1f%%, more than the %.1f%% allowed "
+            + "(cercania.ingest.max_volume_drop). If the smaller source is expected, rerun with --accept-volume-drop %s. "
+            + "Nothing was written.", source, file, now, previous, 100.0 * (previous - now) / previous, 100 * maxDrop, source), null);
   }
 
   public static CercaniaException missingColumn(Object file, String column, Collection<String> present) {
@@ -74,8 +120,29 @@ public final class Errors {
         + ") != accepted (" + accepted + ") + rejected (" + rejected + "); refusing to publish", null);
   }
 
+  /** A key that must be unique repeats: names both rows. */
+  public static CercaniaException duplicateRow(Object file, long row, String field, String value, long firstRow) {
+    return new CercaniaException("DUPLICATE_KEY", EXIT_INPUT, file + " row " + row + ", field '" + field + "': value '" + value
+        + "' already appears in row " + firstRow + "; it must be unique", null);
+  }
+
+  public static CercaniaException missingValue(Object file, long row, String field) {
+    return new CercaniaException("MISSING_VALUE", EXIT_INPUT, file + " row " + row + ", field '" + field + "': the value is empty", null);
+  }
+
+  /** A file holds fewer units than a draw needs. */
+  public static CercaniaException tooFewUnits(Object file, String what, long have, long need) {
+    return new CercaniaException("TOO_FEW_UNITS", EXIT_INPUT, file + ": " + what + " has " + have + " units (data rows), the draw"
+        + " needs " + need, null);
+  }
+
   public static CercaniaException estimation(String estimator, String problem) {
     return new CercaniaException("ESTIMATION", EXIT_ESTIMATION, estimator + ": " + problem, null);
+  }
+
+  /** A program or package the command needs is not installed; {@code install} says how to get it. */
+  public static CercaniaException missingDependency(String what, String install) {
+    return new CercaniaException("DEPENDENCY_MISSING", 1, what + " not found; " + install, null);
   }
 
   public static CercaniaException output(Path dir, String problem, Throwable cause) {

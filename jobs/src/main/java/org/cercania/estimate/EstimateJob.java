@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.sum;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,14 +16,15 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.cercania.did.DidSpec;
-import org.cercania.did.EventStudy;
-import org.cercania.did.FixedEffectsRegression;
 import org.cercania.did.Inference;
 import org.cercania.did.SeConvention;
+import org.cercania.did.fe.EventStudy;
+import org.cercania.did.fe.FixedEffectsRegression;
 import org.cercania.io.Manifest;
 import org.cercania.io.Progress;
-import org.cercania.io.TableSchema;
 import org.cercania.io.Run;
+import org.cercania.io.RunLayout;
+import org.cercania.io.TableSchema;
 import org.cercania.panel.Outcome;
 
 /**
@@ -35,6 +38,7 @@ import org.cercania.panel.Outcome;
 public final class EstimateJob {
   private final SparkSession spark;
   private final Run run;
+  private final RunLayout layout;
   private final int eventMin;
   private final int eventMax;
   private final SeConvention convention;
@@ -43,6 +47,7 @@ public final class EstimateJob {
   public EstimateJob(SparkSession spark, Run run, int eventMin, int eventMax, SeConvention convention, Truth truth) {
     this.spark = spark;
     this.run = run;
+    this.layout = run.layout();
     this.eventMin = eventMin;
     this.eventMax = eventMax;
     this.convention = convention;
@@ -51,7 +56,7 @@ public final class EstimateJob {
 
   public void run() {
     Progress progress = new Progress("estimate");
-    Dataset<Row> panel = run.stage(spark, "panel", "panel").persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> panel = run.read(spark, layout.panel(), "panel").persist(StorageLevel.MEMORY_AND_DISK());
     List<Row> estimates = new ArrayList<>();
     List<Row> events = new ArrayList<>();
     Map<String, Double> baseline = baselines(panel);
@@ -103,15 +108,16 @@ public final class EstimateJob {
       }
     }
     progress.step("event studies (" + efits.size() + " outcomes)", efits.values().stream().mapToLong(FixedEffectsRegression.Fit::nObs).sum());
+    new Diagnostics(spark, run, convention).run(panel, efits, levels, controls.size());
     panel.unpersist();
-    java.util.Comparator<Row> order = java.util.Comparator.<Row>comparingInt(r -> Outcome.FAMILIES.indexOf(r.getString(0)))
+    Comparator<Row> order = Comparator.<Row>comparingInt(r -> Outcome.FAMILIES.indexOf(r.getString(0)))
         .thenComparing(r -> r.getString(1));
     estimates.sort(order.thenComparing(r -> r.getString(4)));
     events.sort(order.thenComparingInt(r -> r.getInt(2)));
     Dataset<Row> est = spark.createDataFrame(estimates, TableSchema.load("estimates").structType());
     Dataset<Row> ev = spark.createDataFrame(events, TableSchema.load("event_study").structType());
-    long n = run.write(est, "results/estimates", "estimates");
-    long m = run.write(ev, "results/event_study", "event_study");
+    long n = run.write(est, layout.result("estimates"), "estimates");
+    long m = run.write(ev, layout.result("event_study"), "event_study");
     progress.step("wrote results/estimates and results/event_study", n + m);
     for (Row r : est.collectAsList()) {
       progress.info(describe(r));
@@ -121,7 +127,7 @@ public final class EstimateJob {
     section.put("event_study_rows", m);
     section.put("se_convention", convention.label());
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.dir(), "estimate", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "estimate", section);
     progress.done();
   }
 
@@ -142,7 +148,7 @@ public final class EstimateJob {
 
   /** Weighted mean outcome of never-treated units, per outcome (to read estimates in percent). */
   private static Map<String, Double> baselines(Dataset<Row> p) {
-    Map<String, Double> m = new java.util.HashMap<>();
+    Map<String, Double> m = new HashMap<>();
     for (Row r : p.filter(col("cohort").equalTo(0)).groupBy("outcome")
         .agg(sum(col("value").multiply(col("weight"))).divide(sum("weight"))).collectAsList()) {
       m.put(r.getString(0), r.isNullAt(1) ? null : r.getDouble(1));

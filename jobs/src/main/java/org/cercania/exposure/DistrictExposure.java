@@ -5,10 +5,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,12 +22,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.cercania.errors.Errors;
 import org.cercania.geo.CenterIndex;
+import org.cercania.geo.DistrictAssignment;
 import org.cercania.geo.DistrictLocator;
 import org.cercania.geo.YearWindow;
 import org.locationtech.jts.geom.Point;
-import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKTReader;
 
 /**
@@ -37,46 +36,16 @@ import org.locationtech.jts.io.WKTReader;
  */
 public final class DistrictExposure {
   public static final String DISTRICTS = "districts";
-  /** Reach, in metres, for points that fall in no polygon (coastline and border simplification). */
-  public static final double DEFAULT_TOLERANCE_M = 5_000;
-
-  /** ubigeo_flag values: why a point's given UBIGEO and its location disagree (null = they agree). */
-  public static final String FLAG_OTHER_DISTRICT = "point_in_other_district";
-  public static final String FLAG_OUTSIDE = "point_outside_districts";
-  public static final String FLAG_UNKNOWN_UBIGEO = "ubigeo_not_in_districts";
-  public static final String FLAG_UNLOCATED = "no_ubigeo_and_no_district_nearby";
-
   private DistrictExposure() {}
 
-  /** Builds a locator from a districts table (ubigeo, geometry_wkt: Polygon or MultiPolygon lon/lat). */
+  /** A locator over a districts table (ubigeo, geometry_wkt: Polygon or MultiPolygon lon/lat). */
   public static DistrictLocator locator(Dataset<Row> districts, double toleranceM) {
     NearestOpenCenter.requireColumns(DISTRICTS, districts, "ubigeo", "geometry_wkt");
-    List<DistrictLocator.District> ds = new ArrayList<>();
-    WKTReader reader = new WKTReader();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<Map.Entry<String, String>> polygons = new ArrayList<>();
     for (Row r : districts.select(col("ubigeo").cast("string"), col("geometry_wkt").cast("string")).collectAsList()) {
-      DistrictLocator.District d = district(reader, r.getString(0), r.getString(1));
-      if (!seen.add(d.id())) {
-        throw Errors.duplicateKey(DISTRICTS, "ubigeo", d.id());
-      }
-      ds.add(d);
+      polygons.add(new SimpleEntry<>(r.getString(0), r.getString(1)));
     }
-    return DistrictLocator.build(ds, toleranceM);
-  }
-
-  private static DistrictLocator.District district(WKTReader reader, String ubigeo, String wkt) {
-    if (ubigeo == null) {
-      throw Errors.badRecord(DISTRICTS, "ubigeo", "null", "ubigeo", "null", "a 6-character UBIGEO");
-    }
-    try {
-      return new DistrictLocator.District(ubigeo, reader.read(wkt == null ? "" : wkt));
-    } catch (ParseException | IllegalArgumentException e) {
-      throw Errors.badRecord(DISTRICTS, "ubigeo", ubigeo, "geometry_wkt", abbreviate(wkt), "a Polygon or MultiPolygon in WKT");
-    }
-  }
-
-  private static String abbreviate(String s) {
-    return s == null ? "null" : s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    return DistrictAssignment.locator(DISTRICTS, polygons, toleranceM);
   }
 
   /**
@@ -97,7 +66,7 @@ public final class DistrictExposure {
           List<Row> out = new ArrayList<>();
           while (rows.hasNext()) {
             Row r = rows.next();
-            Point c = district(reader, r.getString(0), r.getString(1)).geometry().getCentroid();
+            Point c = DistrictAssignment.district(DISTRICTS, reader, r.getString(0), r.getString(1)).geometry().getCentroid();
             out.add(RowFactory.create("district", r.getString(0), c.getX(), c.getY()));
           }
           return out.iterator();
@@ -116,38 +85,10 @@ public final class DistrictExposure {
         .select(lit("district").as("unit_type"), col("unit_id"), col("lon"), col("lat"));
   }
 
-  /** One point's district: the given UBIGEO is kept; location only fills a gap or raises a flag. */
-  public record Assignment(String ubigeo, String source, String locatedUbigeo, Double distanceM, String flag) {}
-
-  /**
-   * Assigns one point. source: 'given', 'point_in_polygon', 'nearest_polygon' or null; flag: null
-   * when the given UBIGEO's polygon covers the point (or none was given and a polygon was found).
-   */
-  public static Assignment assign(DistrictLocator locator, String givenUbigeo, double lon, double lat) {
-    DistrictLocator.Match m = locator.locate(lon, lat);
-    String located = m.bestId();
-    Double dist = located == null ? null : m.distanceM();
-    if (givenUbigeo == null || givenUbigeo.isBlank()) {
-      if (located == null) {
-        return new Assignment(null, null, null, null, FLAG_UNLOCATED);
-      }
-      return new Assignment(located, m.inside() ? "point_in_polygon" : "nearest_polygon", located, dist, null);
-    }
-    String flag;
-    if (locator.geometry(givenUbigeo) == null) {
-      flag = FLAG_UNKNOWN_UBIGEO;
-    } else if (m.inside()) {
-      flag = locator.containing(lon, lat).contains(givenUbigeo) ? null : FLAG_OTHER_DISTRICT;
-    } else {
-      flag = FLAG_OUTSIDE;
-    }
-    return new Assignment(givenUbigeo, "given", located, dist, flag);
-  }
-
   /**
    * Adds district columns to a table of points (lon, lat, optionally ubigeo): ubigeo (given, else
    * located), ubigeo_source, located_ubigeo, located_distance_m (0 inside; metres to the nearest
-   * polygon within the tolerance; null when none) and ubigeo_flag (see the FLAG_ constants).
+   * polygon within the tolerance; null when none) and ubigeo_flag (see DistrictAssignment's FLAG_ constants).
    */
   public static Dataset<Row> assignDistricts(SparkSession spark, DistrictLocator locator, Dataset<Row> points) {
     NearestOpenCenter.requireColumns("points", points, "lon", "lat");
@@ -187,9 +128,9 @@ public final class DistrictExposure {
         if (r.isNullAt(lonAt) || r.isNullAt(latAt)) {
           v[k] = given;
           v[k + 1] = given == null ? null : "given";
-          v[k + 4] = given == null ? FLAG_UNLOCATED : null;
+          v[k + 4] = given == null ? DistrictAssignment.FLAG_UNLOCATED : null;
         } else {
-          Assignment a = assign(loc, given, ((Number) r.get(lonAt)).doubleValue(), ((Number) r.get(latAt)).doubleValue());
+          DistrictAssignment.Assignment a = DistrictAssignment.assign(loc, given, ((Number) r.get(lonAt)).doubleValue(), ((Number) r.get(latAt)).doubleValue());
           v[k] = a.ubigeo();
           v[k + 1] = a.source();
           v[k + 2] = a.locatedUbigeo();
@@ -211,7 +152,7 @@ public final class DistrictExposure {
    */
   public static Dataset<Row> compute(SparkSession spark, Dataset<Row> districts, Dataset<Row> centers,
       Dataset<Row> population, ExposureSpec spec) {
-    DistrictLocator locator = locator(districts, DEFAULT_TOLERANCE_M);
+    DistrictLocator locator = locator(districts, DistrictAssignment.DEFAULT_TOLERANCE_M);
     NearestOpenCenter.requireColumns(NearestOpenCenter.CENTERS, centers, "center_id", "lon", "lat", "opened_on");
     List<CenterIndex.Center> cs = NearestOpenCenter.collectCenters(centers);
     Map<String, String> givenUbigeo = new HashMap<>();
@@ -225,7 +166,7 @@ public final class DistrictExposure {
     Map<String, int[]> open = new HashMap<>();
     Map<String, int[]> flagged = new HashMap<>();
     for (CenterIndex.Center c : cs) {
-      Assignment a = assign(locator, givenUbigeo.get(c.id()), c.lon(), c.lat());
+      DistrictAssignment.Assignment a = DistrictAssignment.assign(locator, givenUbigeo.get(c.id()), c.lon(), c.lat());
       if (a.ubigeo() == null) {
         continue; // no district: reported by assignDistricts, counted nowhere
       }

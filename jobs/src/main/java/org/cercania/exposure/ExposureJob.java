@@ -10,11 +10,10 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.cercania.config.Settings;
-import org.cercania.errors.Errors;
 import org.cercania.io.Manifest;
 import org.cercania.io.Progress;
 import org.cercania.io.Run;
+import org.cercania.io.RunLayout;
 
 /**
  * The exposure stage of a run: reads the curated centers, districts, schools, survey and population
@@ -24,29 +23,20 @@ import org.cercania.io.Run;
 public final class ExposureJob {
   private final SparkSession spark;
   private final Run run;
+  private final RunLayout layout;
   private final ExposureSpec spec;
 
   public ExposureJob(SparkSession spark, Run run, ExposureSpec spec) {
     this.spark = spark;
     this.run = run;
+    this.layout = run.layout();
     this.spec = spec;
-  }
-
-  /** The exposure settings of a run (cercania.years and cercania.exposure). */
-  public static ExposureSpec spec(Settings s) {
-    try {
-      return new ExposureSpec(s.integer("cercania.years.from"), s.integer("cercania.years.to"),
-          s.numbers("cercania.exposure.radii_km"), s.integer("cercania.exposure.reference_month"),
-          s.integer("cercania.exposure.reference_day"));
-    } catch (IllegalArgumentException e) {
-      throw Errors.badSetting("cercania.exposure", s.raw().getConfig("cercania.exposure").root().render(), e.getMessage());
-    }
   }
 
   public void run() {
     Progress progress = new Progress("exposure");
-    Dataset<Row> centers = run.curated(spark, "centers");
-    Dataset<Row> districts = run.curated(spark, "districts");
+    Dataset<Row> centers = run.readCurated(spark, "centers");
+    Dataset<Row> districts = run.readCurated(spark, "districts");
     List<Dataset<Row>> units = new ArrayList<>();
     units.add(DistrictExposure.centroids(districts));
     Dataset<Row> schools = run.curatedIfPresent(spark, "schools");
@@ -63,11 +53,11 @@ public final class ExposureJob {
     for (int i = 1; i < units.size(); i++) {
       all = all.unionByName(units.get(i));
     }
-    long rows = run.write(NearestOpenCenter.compute(spark, centers, all, spec), "exposure", null);
+    long rows = run.write(NearestOpenCenter.compute(spark, centers, all, spec), layout.exposure(), null);
     progress.step("wrote exposure (units x years)", rows);
     Dataset<Row> population = run.curatedIfPresent(spark, "population");
     Dataset<Row> women = population == null ? null : population.select("ubigeo", "year", "women");
-    long drows = run.write(DistrictExposure.compute(spark, districts, centers, women, spec), "district_exposure", null);
+    long drows = run.write(DistrictExposure.compute(spark, districts, centers, women, spec), layout.districtExposure(), null);
     progress.step("wrote district_exposure (districts x years)", drows);
     ObjectNode section = Manifest.newSection();
     section.put("exposure_rows", rows);
@@ -75,7 +65,7 @@ public final class ExposureJob {
     section.put("years", spec.fromYear() + "-" + spec.toYear());
     section.put("radii_km", spec.radiiKm().toString());
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.dir(), "exposure", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "exposure", section);
     progress.done();
   }
 }

@@ -3,9 +3,11 @@ package org.cercania.exposure;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -150,9 +152,9 @@ public final class NearestOpenCenter {
     requireColumns(CENTERS, centers, "center_id", "lon", "lat", "opened_on");
     boolean hasClosed = Arrays.asList(centers.columns()).contains("closed_on");
     Dataset<Row> slim = centers.select(col("center_id").cast("string"), col("lon").cast("double"), col("lat").cast("double"),
-        col("opened_on").cast("date"), hasClosed ? col("closed_on").cast("date") : org.apache.spark.sql.functions.lit(null).cast("date"));
+        col("opened_on").cast("date"), hasClosed ? col("closed_on").cast("date") : lit(null).cast("date"));
     List<CenterIndex.Center> out = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (Row r : slim.collectAsList()) {
       String id = r.getString(0);
       if (id == null) {

@@ -3,6 +3,7 @@ package org.cercania.geo;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,7 +63,7 @@ public final class DistrictLocator implements Serializable {
   private static final GeometryFactory GF = new GeometryFactory();
 
   private final String[] ids;
-  private final java.util.HashMap<String, Integer> byId = new java.util.HashMap<>();
+  private final HashMap<String, Integer> byId = new HashMap<>();
   private final Geometry[] geometries;
   private final double[] areas;
   private final STRtree tree;

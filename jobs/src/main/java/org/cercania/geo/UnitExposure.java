@@ -1,5 +1,7 @@
 package org.cercania.geo;
 
+import java.util.Arrays;
+
 /**
  * What one unit sees, year by year: the nearest open center and how many open centers lie within
  * each ring. Years are indexed 0..years-1 from the window's first year; radii in the order the
@@ -17,7 +19,7 @@ public final class UnitExposure {
     int years = window.years();
     this.nearestId = new String[years];
     this.nearestDistanceM = new double[years];
-    java.util.Arrays.fill(nearestDistanceM, Double.NaN);
+    Arrays.fill(nearestDistanceM, Double.NaN);
     this.within = new int[radii][years];
     this.everWithinMask = new long[radii];
   }

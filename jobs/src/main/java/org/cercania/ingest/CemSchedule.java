@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
 
 /**
@@ -53,7 +54,7 @@ public final class CemSchedule {
         a.put(Integer.parseInt(f[y].trim()), Integer.parseInt(f[c].trim()));
       }
     } catch (IOException | RuntimeException e) {
-      if (e instanceof org.cercania.errors.CercaniaException ce) {
+      if (e instanceof CercaniaException ce) {
         throw ce;
       }
       throw Errors.inputUnreadable(file, String.valueOf(e.getMessage()), e);

@@ -24,6 +24,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.cercania.errors.Errors;
 import org.cercania.io.TableSchema;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.util.GeometryFixer;
@@ -115,47 +117,61 @@ final class ContractChecks {
     List<Check> checks = new ArrayList<>();
     // Typed copies first, under temporary names: the raw text stays for messages.
     for (TableSchema.ColumnSpec c : contract.columns()) {
-      Column r = trim(col(c.name()));
-      Column text = when(r.equalTo(""), lit(null)).otherwise(r);
-      if ("ubigeo".equals(c.rule())) {
-        // A 5-digit code lost its leading zero (a spreadsheet read it as a number): padded, recorded in fixes.
-        text = when(text.rlike("^[0-9]{5}$"), lpad(text, 6, "0")).otherwise(text);
-      }
-      Column typed;
-      Column parseable;
-      switch (c.type()) {
-        case "int":
-        case "long":
-          parseable = text.rlike("^[+-]?[0-9]+$");
-          typed = when(parseable, text.cast(c.sparkType()));
-          break;
-        case "double":
-          typed = text.cast("double");
-          parseable = typed.isNotNull();
-          break;
-        case "date":
-          typed = to_date(text, "yyyy-MM-dd");
-          parseable = typed.isNotNull();
-          break;
-        case "boolean":
-          parseable = text.rlike("^(?i)(true|false|0|1)$");
-          typed = when(parseable, text.rlike("^(?i)(true|1)$"));
-          break;
-        default:
-          typed = "wkt_polygon".equals(c.rule()) ? coalesce(call_udf(REPAIR_UDF, text), text) : text;
-          parseable = lit(true);
-      }
-      typedColumns.add(typed.as(tmp(c.name())));
+      Column text = text(c);
+      Column[] typed = typed(c, text);
+      typedColumns.add(typed[0].as(tmp(c.name())));
       if (!c.nullable()) {
         checks.add(new Check(text.isNull(), ReasonCode.MISSING_REQUIRED, c.name(),
             lit("required field '" + c.name() + "' is empty")));
       }
-      checks.add(new Check(text.isNotNull().and(parseable.unary_$bang()), ReasonCode.TYPE_MISMATCH, c.name(),
+      checks.add(new Check(text.isNotNull().and(typed[1].unary_$bang()), ReasonCode.TYPE_MISMATCH, c.name(),
           concat(lit("'" + c.name() + "' = '"), text, lit("' is not " + article(c.type())))));
     }
     // One projection for the typed columns; the checks below then read them as plain attributes, which
     // keeps the plan small (a withColumn per column makes Spark re-analyse the plan each time).
-    Dataset<Row> d = raw.select(typedColumns.toArray(Column[]::new));
+    Dataset<Row> d = withFixes(raw.select(typedColumns.toArray(Column[]::new)), contract);
+    for (TableSchema.ColumnSpec c : contract.columns()) {
+      checks.addAll(valueChecks(c, contract));
+    }
+    return d.withColumn(PROBLEM, problem(checks));
+  }
+
+  /** The trimmed text of a contract column, empty as null; a 5-digit UBIGEO padded to 6. */
+  private static Column text(TableSchema.ColumnSpec c) {
+    Column r = trim(col(c.name()));
+    Column text = when(r.equalTo(""), lit(null)).otherwise(r);
+    // A 5-digit code lost its leading zero (a spreadsheet read it as a number): padded, recorded in fixes.
+    return "ubigeo".equals(c.rule()) ? when(text.rlike("^[0-9]{5}$"), lpad(text, 6, "0")).otherwise(text) : text;
+  }
+
+  /** {typed value, text parses as the type}. */
+  private static Column[] typed(TableSchema.ColumnSpec c, Column text) {
+    switch (c.type()) {
+      case "int", "long" -> {
+        Column parseable = text.rlike("^[+-]?[0-9]+$");
+        return new Column[] {when(parseable, text.cast(c.sparkType())), parseable};
+      }
+      case "double" -> {
+        Column typed = text.cast("double");
+        return new Column[] {typed, typed.isNotNull()};
+      }
+      case "date" -> {
+        Column typed = to_date(text, "yyyy-MM-dd");
+        return new Column[] {typed, typed.isNotNull()};
+      }
+      case "boolean" -> {
+        Column parseable = text.rlike("^(?i)(true|false|0|1)$");
+        return new Column[] {when(parseable, text.rlike("^(?i)(true|1)$")), parseable};
+      }
+      default -> {
+        Column typed = "wkt_polygon".equals(c.rule()) ? coalesce(call_udf(REPAIR_UDF, text), text) : text;
+        return new Column[] {typed, lit(true)};
+      }
+    }
+  }
+
+  /** The {@code __fixes} column (padded UBIGEO, repaired polygons, swapped lat/lon) and the swap itself. */
+  private static Dataset<Row> withFixes(Dataset<Row> d, TableSchema contract) {
     List<Column> fixes = new ArrayList<>();
     for (TableSchema.ColumnSpec c : contract.columns()) {
       Column original = trim(col(c.name()));
@@ -166,38 +182,44 @@ final class ContractChecks {
         fixes.add(when(v.notEqual(original), fix(c.name(), original, v, ReasonCode.GEOMETRY_REPAIRED)));
       }
     }
-    if (hasRule(contract, "lon") && hasRule(contract, "lat")) {
-      // Swapped back only when unambiguous: the pair as read is outside Peru's box and swapped it is inside.
-      Column lon = col(tmp("lon"));
-      Column lat = col(tmp("lat"));
-      Column swap = lon.isNotNull().and(lat.isNotNull()).and(lon.between(LON_MIN, LON_MAX).unary_$bang())
-          .and(lat.between(LAT_MIN, LAT_MAX).unary_$bang()).and(lat.between(LON_MIN, LON_MAX)).and(lon.between(LAT_MIN, LAT_MAX));
-      fixes.add(when(swap, fix("lon,lat", concat(trim(col("lon")), lit(","), trim(col("lat"))),
-          concat(trim(col("lat")), lit(","), trim(col("lon"))), ReasonCode.LATLON_SWAPPED)));
-      // The fixes column reads the pair as read, so it is added before the swap.
-      d = withFixes(d, fixes).withColumns(Map.of(tmp("lon"), when(swap, lat).otherwise(lon), tmp("lat"),
-          when(swap, lon).otherwise(lat)));
-    } else {
-      d = withFixes(d, fixes);
+    if (!(hasRule(contract, "lon") && hasRule(contract, "lat"))) {
+      return withFixes(d, fixes);
     }
-    for (TableSchema.ColumnSpec c : contract.columns()) {
-      Column v = col(tmp(c.name()));
-      if (c.rule() != null) {
-        checks.addAll(ruleChecks(c, v, contract));
-      }
-      if (c.min() != null || c.max() != null) {
-        Column below = c.min() == null ? lit(false) : v.lt(c.min());
-        Column above = c.max() == null ? lit(false) : v.gt(c.max());
-        checks.add(new Check(v.isNotNull().and(below.or(above)), ReasonCode.VALUE_OUT_OF_RANGE, c.name(),
-            concat(lit(c.name() + " = "), v.cast("string"), lit(" is outside [" + bound(c.min()) + ", " + bound(c.max()) + "]"))));
-      }
-      if (c.after() != null) {
-        Column before = col(tmp(c.after()));
-        checks.add(new Check(v.isNotNull().and(before.isNotNull()).and(v.lt(before)), ReasonCode.DATE_ORDER, c.name(),
-            concat(lit(c.name() + " "), v.cast("string"), lit(" is before " + c.after() + " "), before.cast("string"))));
-      }
+    // Swapped back only when unambiguous: the pair as read is outside Peru's box and swapped it is inside.
+    Column lon = col(tmp("lon"));
+    Column lat = col(tmp("lat"));
+    Column swap = lon.isNotNull().and(lat.isNotNull()).and(lon.between(LON_MIN, LON_MAX).unary_$bang())
+        .and(lat.between(LAT_MIN, LAT_MAX).unary_$bang()).and(lat.between(LON_MIN, LON_MAX)).and(lon.between(LAT_MIN, LAT_MAX));
+    fixes.add(when(swap, fix("lon,lat", concat(trim(col("lon")), lit(","), trim(col("lat"))),
+        concat(trim(col("lat")), lit(","), trim(col("lon"))), ReasonCode.LATLON_SWAPPED)));
+    // The fixes column reads the pair as read, so it is added before the swap.
+    return withFixes(d, fixes).withColumns(Map.of(tmp("lon"), when(swap, lat).otherwise(lon), tmp("lat"),
+        when(swap, lon).otherwise(lat)));
+  }
+
+  /** The checks on a typed value: its rule, its contract bounds, its date order. */
+  private static List<Check> valueChecks(TableSchema.ColumnSpec c, TableSchema contract) {
+    List<Check> checks = new ArrayList<>();
+    Column v = col(tmp(c.name()));
+    if (c.rule() != null) {
+      checks.addAll(ruleChecks(c, v, contract));
     }
-    // One flat CASE WHEN: the first failing check names the problem; a line the parser could not split comes first.
+    if (c.min() != null || c.max() != null) {
+      Column below = c.min() == null ? lit(false) : v.lt(c.min());
+      Column above = c.max() == null ? lit(false) : v.gt(c.max());
+      checks.add(new Check(v.isNotNull().and(below.or(above)), ReasonCode.VALUE_OUT_OF_RANGE, c.name(),
+          concat(lit(c.name() + " = "), v.cast("string"), lit(" is outside [" + bound(c.min()) + ", " + bound(c.max()) + "]"))));
+    }
+    if (c.after() != null) {
+      Column before = col(tmp(c.after()));
+      checks.add(new Check(v.isNotNull().and(before.isNotNull()).and(v.lt(before)), ReasonCode.DATE_ORDER, c.name(),
+          concat(lit(c.name() + " "), v.cast("string"), lit(" is before " + c.after() + " "), before.cast("string"))));
+    }
+    return checks;
+  }
+
+  /** One flat CASE WHEN: the first failing check names the problem; a line the parser could not split comes first. */
+  private static Column problem(List<Check> checks) {
     Column problem = when(col(SourceReader.CORRUPT).isNotNull(), struct(lit(ReasonCode.MALFORMED_ROW.name()).as("reason"),
         lit(null).cast("string").as("field"), when(col(SourceReader.CORRUPT).startsWith(SourceReader.BAD_GEOMETRY),
             col(SourceReader.CORRUPT)).otherwise(lit("the line does not split into the header's fields")).as("message")));
@@ -205,7 +227,7 @@ final class ContractChecks {
       problem = problem.when(k.failing(), struct(lit(k.reason().name()).as("reason"), lit(k.field()).as("field"),
           k.message().as("message")));
     }
-    return d.withColumn(PROBLEM, problem);
+    return problem;
   }
 
   private static List<Check> ruleChecks(TableSchema.ColumnSpec c, Column v, TableSchema contract) {
@@ -272,7 +294,7 @@ final class ContractChecks {
         break;
       }
       default:
-        throw org.cercania.errors.Errors.schema(contract.name(), "column '" + f + "' has unknown rule '" + c.rule() + "'");
+        throw Errors.schema(contract.name(), "column '" + f + "' has unknown rule '" + c.rule() + "'");
     }
     return out;
   }
@@ -286,47 +308,6 @@ final class ContractChecks {
     return contract.columns().stream().anyMatch(c -> rule.equals(c.rule()) && c.name().equals(rule));
   }
 
-  /**
-   * Locates, for rows that passed the checks, each point among the district polygons, reusing the
-   * exposure stage's assignment (smallest containing polygon; nearest within 5 km for coastline gaps).
-   * A UBIGEO that is not in the district table is replaced by the district whose polygon covers the
-   * point, when exactly one does (UBIGEO_REASSIGNED: the code is unknown, the location is not; with
-   * none or several it stays unknown and the reference check rejects the row). A known UBIGEO whose
-   * polygon does not hold the point is kept and recorded (POINT_IN_OTHER_DISTRICT, with the district
-   * it does lie in).
-   */
-  static Dataset<Row> locate(Dataset<Row> d, Dataset<Row> districts) {
-    org.cercania.geo.DistrictLocator locator = org.cercania.exposure.DistrictExposure.locator(districts,
-        org.cercania.exposure.DistrictExposure.DEFAULT_TOLERANCE_M);
-    org.apache.spark.sql.types.StructType found = DataTypes.createStructType(List.of(
-        DataTypes.createStructField("reason", DataTypes.StringType, false),
-        DataTypes.createStructField("ubigeo", DataTypes.StringType, false)));
-    org.apache.spark.sql.expressions.UserDefinedFunction where = org.apache.spark.sql.functions.udf(
-        (org.apache.spark.sql.api.java.UDF3<String, Double, Double, Row>) (ubigeo, lon, lat) -> {
-          if (ubigeo == null || lon == null || lat == null) {
-            return null;
-          }
-          if (locator.geometry(ubigeo) == null) {
-            List<String> covering = locator.containing(lon, lat);
-            return covering.size() == 1 ? org.apache.spark.sql.RowFactory.create(ReasonCode.UBIGEO_REASSIGNED.name(),
-                covering.get(0)) : null;
-          }
-          org.cercania.exposure.DistrictExposure.Assignment a = org.cercania.exposure.DistrictExposure.assign(locator, ubigeo, lon, lat);
-          boolean other = org.cercania.exposure.DistrictExposure.FLAG_OTHER_DISTRICT.equals(a.flag())
-              || org.cercania.exposure.DistrictExposure.FLAG_OUTSIDE.equals(a.flag());
-          return other ? org.apache.spark.sql.RowFactory.create(ReasonCode.POINT_IN_OTHER_DISTRICT.name(),
-              a.locatedUbigeo() == null ? "none" : a.locatedUbigeo()) : null;
-        }, found);
-    Column located = when(col(PROBLEM).isNull(), where.apply(col(tmp("ubigeo")), col(tmp("lon")), col(tmp("lat"))));
-    Column fixRow = struct(lit("ubigeo").as("field"), col(tmp("ubigeo")).as("original"), col("__located.ubigeo").as("fixed"),
-        col("__located.reason").as("reason"));
-    return d.withColumn("__located", located)
-        .withColumn(FIXES, when(col("__located").isNotNull(), concat(col(FIXES), array(fixRow))).otherwise(col(FIXES)))
-        .withColumn(tmp("ubigeo"), when(col("__located.reason").equalTo(ReasonCode.UBIGEO_REASSIGNED.name()),
-            col("__located.ubigeo")).otherwise(col(tmp("ubigeo"))))
-        .drop("__located");
-  }
-
   private static Dataset<Row> withFixes(Dataset<Row> d, List<Column> fixes) {
     return d.withColumn(FIXES, fixes.isEmpty() ? lit(null).cast(DataTypes.createArrayType(fixType()))
         : array_compact(array(fixes.toArray(Column[]::new))));
@@ -337,14 +318,14 @@ final class ContractChecks {
         lit(reason.name()).as("reason"));
   }
 
-  static org.apache.spark.sql.types.StructType fixType() {
+  static StructType fixType() {
     return DataTypes.createStructType(List.of(DataTypes.createStructField("field", DataTypes.StringType, true),
         DataTypes.createStructField("original", DataTypes.StringType, true),
         DataTypes.createStructField("fixed", DataTypes.StringType, true),
         DataTypes.createStructField("reason", DataTypes.StringType, true)));
   }
 
-  static org.apache.spark.sql.types.StructType problemType() {
+  static StructType problemType() {
     return DataTypes.createStructType(List.of(DataTypes.createStructField("reason", DataTypes.StringType, true),
         DataTypes.createStructField("field", DataTypes.StringType, true),
         DataTypes.createStructField("message", DataTypes.StringType, true)));

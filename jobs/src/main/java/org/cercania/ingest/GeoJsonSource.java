@@ -1,7 +1,9 @@
 package org.cercania.ingest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.errors.Errors;
 import org.cercania.io.TableSchema;
+import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKTWriter;
 import org.locationtech.jts.io.geojson.GeoJsonReader;
 
@@ -36,9 +39,9 @@ final class GeoJsonSource {
     Path path = new Path(file);
     try (InputStream in = FileSystem.get(path.toUri(), spark.sparkContext().hadoopConfiguration()).open(path)) {
       root = new ObjectMapper().readTree(in);
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       throw Errors.inputMissing(file);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw Errors.inputUnreadable(file, "is not valid JSON (truncated or corrupt at line "
           + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")", e);
     } catch (IOException e) {
@@ -78,7 +81,7 @@ final class GeoJsonSource {
           } else {
             try {
               v[i] = wkt.write(geometries.read(g.toString()));
-            } catch (org.locationtech.jts.io.ParseException | RuntimeException e) {
+            } catch (ParseException | RuntimeException e) {
               v[n] = BAD_GEOMETRY + e.getMessage();
             }
           }

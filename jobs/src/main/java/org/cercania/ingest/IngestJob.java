@@ -1,22 +1,37 @@
 package org.cercania.ingest;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,8 +41,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.storage.StorageLevel;
 import org.cercania.errors.Errors;
 import org.cercania.io.Manifest;
-import org.cercania.io.Run;
+import org.cercania.io.Pointer;
 import org.cercania.io.Progress;
+import org.cercania.io.Run;
+import org.cercania.io.RunLayout;
 import org.cercania.io.TableSchema;
 
 /**
@@ -35,8 +52,9 @@ import org.cercania.io.TableSchema;
  * accepted rows to {@code OUT/curated/<source>} and the rest, with a reason code, to
  * {@code OUT/rejects} (Delta tables), the normalisations applied to accepted rows to
  * {@code OUT/fixes}, then records the reconciliation (read = accepted + rejected)
- * in the manifest. All sources are checked before anything is written, so a source over the
- * rejection threshold stops the job with no table changed.
+ * in the manifest. All sources are checked before anything is written, so a truncated file, a
+ * source over the rejection threshold or one that shrank sharply against the previous run
+ * ({@link VolumeGuard}) stops the job with no table changed.
  */
 public final class IngestJob {
   /** Dependency order: references point backwards in this list. */
@@ -44,22 +62,29 @@ public final class IngestJob {
       "femicides", "hospitalizations");
 
   private final SparkSession spark;
-  private final String out;
+  private final RunLayout layout;
   private final Run run;
   private final double maxRejectRate;
-  /** The CRS each source's geometries were reprojected from (recorded in the manifest). */
-  private final Map<String, String> crsBySource = new LinkedHashMap<>();
+  private final SourceLoader loader;
+  private VolumeGuard volumeGuard = VolumeGuard.OFF;
 
-  public IngestJob(SparkSession spark, String out, String runId, double maxRejectRate) {
-    this(spark, Run.of(out, runId), maxRejectRate);
+  public IngestJob(SparkSession spark, RunLayout layout, String runId, double maxRejectRate) {
+    this(spark, new Run(layout, "default", runId, null), maxRejectRate);
   }
 
   /** Ingest for {@code run}: its rows of every table are replaced; rows after its as-of date are left out (and counted). */
   public IngestJob(SparkSession spark, Run run, double maxRejectRate) {
     this.spark = spark;
-    this.out = run.out();
+    this.layout = run.layout();
     this.run = run;
     this.maxRejectRate = maxRejectRate;
+    this.loader = new SourceLoader(spark);
+  }
+
+  /** Compares each source's rows read with the previous run's manifest (default: no comparison). */
+  public IngestJob volumeGuard(VolumeGuard guard) {
+    this.volumeGuard = guard;
+    return this;
   }
 
   /** Result for one source. */
@@ -80,77 +105,105 @@ public final class IngestJob {
         throw Errors.usage("unknown source '" + s + "'; sources are " + String.join(", ", ORDER));
       }
     }
-    Map<String, Dataset<Row>> checked = new LinkedHashMap<>();
-    Map<String, Dataset<Row>> accepted = new LinkedHashMap<>();
-    Map<String, Long> asOfLeftOut = new LinkedHashMap<>();
-    List<SourceResult> results = new ArrayList<>();
-    long fixEntries = 0;
-    Dataset<Row> knownUbigeo = files.containsKey("districts") ? null : existing("districts", "ubigeo");
-    for (String source : ORDER) {
-      String file = files.get(source);
-      if (file == null) {
-        continue;
-      }
-      TableSchema contract = TableSchema.load(source);
-      SourceOptions opt = options.getOrDefault(source, SourceOptions.DEFAULT);
-      String format = opt.formatOf(file);
-      Dataset<Row> text = read(format, source, file, contract, opt);
-      text = generate(text, opt, file);
-      Dataset<Row> d = ContractChecks.apply(text, contract);
-      d = duplicates(d, contract);
-      if (contract.columnNames().contains("lon") && contract.columnNames().contains("lat") && hasUbigeoRule(contract)) {
-        Dataset<Row> polygons = accepted.containsKey("districts") ? accepted.get("districts")
-            : run.curatedIfPresent(spark, "districts");
-        if (polygons != null) {
-          d = ContractChecks.locate(d, polygons);
-        }
-      }
-      if (!source.equals("districts") && hasUbigeoRule(contract)) {
-        if (knownUbigeo == null) {
-          throw Errors.usage("cannot check the UBIGEO codes of " + source + ": no districts given and no curated districts in " + out);
-        }
-        d = references(d, "ubigeo", knownUbigeo, ReasonCode.UBIGEO_UNKNOWN, "is not in the district table");
-      }
-      for (TableSchema.ColumnSpec c : contract.columns()) {
-        if (c.references() != null) {
-          String[] ref = c.references().split("\\.");
-          Dataset<Row> keys = accepted.containsKey(ref[0]) ? accepted.get(ref[0]).select(ref[1]) : existing(ref[0], ref[1]);
-          if (keys == null) {
-            throw Errors.usage("cannot check " + source + "." + c.name() + ": no " + ref[0] + " given and none curated in " + out);
-          }
-          d = references(d, c.name(), keys, ReasonCode.REFERENCE_UNKNOWN, "is not in " + ref[0]);
-        }
-      }
-      d = d.persist(StorageLevel.MEMORY_AND_DISK());
-      Map<String, Long> byReason = new java.util.TreeMap<>();
-      long read = 0;
-      long rejected = 0;
-      long fixed = 0;
-      Column fixCount = org.apache.spark.sql.functions.greatest(size(col(ContractChecks.FIXES)), lit(0));
-      for (Row r : d.groupBy(col(ContractChecks.PROBLEM + ".reason"), fixCount.gt(0))
-          .agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum(fixCount)).collectAsList()) {
-        read += r.getLong(2);
-        if (!r.isNullAt(0)) {
-          byReason.merge(r.getString(0), r.getLong(2), Long::sum);
-          rejected += r.getLong(2);
-        } else if (!r.isNullAt(1) && r.getBoolean(1)) {
-          fixed += r.getLong(2);
-          fixEntries += r.getLong(3);
-        }
-      }
-      Dataset<Row> ok = typed(d.filter(col(ContractChecks.PROBLEM).isNull()), contract);
-      asOfLeftOut.put(source, run.asOf() == null ? 0L : ok.filter(org.apache.spark.sql.functions.not(AsOf.known(contract, run.asOf()))).count());
-      checked.put(source, d);
-      accepted.put(source, AsOf.limit(ok, contract, run.asOf()));
-      if (source.equals("districts")) {
-        knownUbigeo = ok.select("ubigeo");
-      }
-      results.add(new SourceResult(source, file, read, read - rejected, rejected, fixed, byReason));
-      progress.step(String.format(Locale.ROOT, "checked %s: accepted=%,d (fixed %,d) rejected=%,d%s", source, read - rejected,
-          fixed, rejected,
-          byReason.isEmpty() ? "" : " " + byReason) + (asOfLeftOut.get(source) > 0
-          ? String.format(Locale.ROOT, "; %,d left out as after the as-of date %s", asOfLeftOut.get(source), run.asOf()) : ""), read);
+    if (files.isEmpty()) {
+      throw Errors.usage("no input given; pass --<source> FILE or a --study whose cercania.inputs name files");
     }
+    Map<String, Checked> checked = new LinkedHashMap<>();
+    for (String source : ORDER) {
+      if (files.containsKey(source)) {
+        Checked c = check(source, files.get(source), options.getOrDefault(source, SourceOptions.DEFAULT), checked);
+        checked.put(source, c);
+        SourceResult r = c.result();
+        progress.step(String.format(Locale.ROOT, "checked %s: accepted=%,d (fixed %,d) rejected=%,d%s%s", source, r.accepted(),
+            r.fixed(), r.rejected(), r.byReason().isEmpty() ? "" : " " + r.byReason(), c.afterAsOf() == 0 ? ""
+            : String.format(Locale.ROOT, "; %,d left out as after the as-of date %s", c.afterAsOf(), run.asOf())), r.read());
+      }
+    }
+    List<SourceResult> results = checked.values().stream().map(Checked::result).toList();
+    enforceRejectThreshold(results);
+    volumeGuard.check(previousIngest(), results, progress);
+    write(checked, progress);
+    checked.values().forEach(c -> c.rows().unpersist());
+    progress.done();
+    return results;
+  }
+
+  /**
+   * A source checked row by row: every row with its problem and fixes, the accepted rows typed, the tally,
+   * and the accepted rows known at the run's as-of date (all of them without one) with the count left out.
+   */
+  private record Checked(Dataset<Row> rows, Dataset<Row> accepted, SourceResult result, long fixEntries, Dataset<Row> known,
+      long afterAsOf) {
+    Checked asOf(TableSchema contract, LocalDate date) {
+      if (date == null) {
+        return this;
+      }
+      long later = accepted.filter(not(AsOf.known(contract, date))).count();
+      return new Checked(rows, accepted, result, fixEntries, AsOf.limit(accepted, contract, date), later);
+    }
+  }
+
+  /** Reads and checks one source against its contract and the sources checked before it (or curated earlier). */
+  private Checked check(String source, String file, SourceOptions opt, Map<String, Checked> before) {
+    TableSchema contract = TableSchema.load(source);
+    Dataset<Row> d = ContractChecks.apply(loader.load(source, file, contract, opt), contract);
+    d = duplicates(d, contract);
+    if (contract.columnNames().contains("lon") && contract.columnNames().contains("lat") && hasUbigeoRule(contract)) {
+      Dataset<Row> polygons = before.containsKey("districts") ? before.get("districts").accepted()
+          : run.curatedIfPresent(spark, "districts");
+      if (polygons != null) {
+        d = DistrictCheck.apply(d, polygons);
+      }
+    }
+    if (!source.equals("districts") && hasUbigeoRule(contract)) {
+      d = references(d, "ubigeo", keys(source, "ubigeo", "districts.ubigeo", before), ReasonCode.UBIGEO_UNKNOWN,
+          "is not in the district table");
+    }
+    for (TableSchema.ColumnSpec c : contract.columns()) {
+      if (c.references() != null) {
+        d = references(d, c.name(), keys(source, c.name(), c.references(), before), ReasonCode.REFERENCE_UNKNOWN,
+            "is not in " + c.references().split("\\.")[0]);
+      }
+    }
+    d = d.persist(StorageLevel.MEMORY_AND_DISK());
+    return tally(source, file, d, typed(d.filter(col(ContractChecks.PROBLEM).isNull()), contract)).asOf(contract, run.asOf());
+  }
+
+  /** The keys {@code table.column} a source's column refers to: checked in this run, else curated earlier. */
+  private Dataset<Row> keys(String source, String column, String reference, Map<String, Checked> before) {
+    String[] ref = reference.split("\\.");
+    Dataset<Row> keys = before.containsKey(ref[0]) ? before.get(ref[0]).accepted().select(ref[1]) : existing(ref[0], ref[1]);
+    if (keys == null) {
+      throw Errors.usage("cannot check " + source + "." + column + ": no " + ref[0] + " given and none curated in " + layout.root());
+    }
+    return keys;
+  }
+
+  /** Counts rows read, rejected (by reason) and fixed in one aggregation. */
+  private static Checked tally(String source, String file, Dataset<Row> d, Dataset<Row> accepted) {
+    Map<String, Long> byReason = new TreeMap<>();
+    long read = 0;
+    long rejected = 0;
+    long fixed = 0;
+    long fixEntries = 0;
+    Column fixCount = greatest(size(col(ContractChecks.FIXES)), lit(0));
+    for (Row r : d.groupBy(col(ContractChecks.PROBLEM + ".reason"), fixCount.gt(0))
+        .agg(count(lit(1)), sum(fixCount)).collectAsList()) {
+      read += r.getLong(2);
+      if (!r.isNullAt(0)) {
+        byReason.merge(r.getString(0), r.getLong(2), Long::sum);
+        rejected += r.getLong(2);
+      } else if (!r.isNullAt(1) && r.getBoolean(1)) {
+        fixed += r.getLong(2);
+        fixEntries += r.getLong(3);
+      }
+    }
+    return new Checked(d, accepted, new SourceResult(source, file, read, read - rejected, rejected, fixed, byReason), fixEntries,
+        accepted, 0);
+  }
+
+  /** An empty source, or one with too many rejects, stops the job before anything is written. */
+  private void enforceRejectThreshold(List<SourceResult> results) {
     for (SourceResult r : results) {
       if (r.read() == 0) {
         throw Errors.inputUnreadable(r.file(), "has a header but no data rows", null);
@@ -161,6 +214,11 @@ public final class IngestJob {
             r.read(), 100.0 * r.rejected() / r.read(), 100 * maxRejectRate, r.byReason()));
       }
     }
+  }
+
+  /** Writes the curated tables, rejects and fixes, reconciles each count with what was written, records the manifest. */
+  private void write(Map<String, Checked> checked, Progress progress) {
+    List<SourceResult> results = checked.values().stream().map(Checked::result).toList();
     ObjectNode section = Manifest.newSection();
     section.put("run_id", run.runId());
     section.put("study", run.study());
@@ -168,64 +226,77 @@ public final class IngestJob {
     ObjectNode sources = section.putObject("sources");
     // The curated tables are independent Delta commits: written concurrently (Spark runs the jobs
     // side by side, which overlaps their file-system latency).
-    Map<String, Long> written = writeConcurrently(results, accepted);
-    Dataset<Row> rejects = null;
-    Dataset<Row> fixes = null;
-    for (SourceResult r : results) {
-      Dataset<Row> rj = rejectRows(checked.get(r.source()), r.source(), r.file());
-      rejects = rejects == null ? rj : rejects.unionByName(rj);
-      Dataset<Row> fx = fixRows(checked.get(r.source()), r.source(), r.file());
-      fixes = fixes == null ? fx : fixes.unionByName(fx);
-      long leftOut = asOfLeftOut.get(r.source());
-      if (written.get(r.source()) + leftOut != r.accepted()) {
+    Map<String, Long> written = writeConcurrently(checked);
+    for (Checked c : checked.values()) {
+      SourceResult r = c.result();
+      if (written.get(r.source()) + c.afterAsOf() != r.accepted()) {
         throw Errors.reconciliation(r.source(), r.read(), written.get(r.source()), r.rejected());
       }
-      ObjectNode s = sources.putObject(r.source());
-      s.put("file", r.file());
-      s.put("rows_read", r.read());
-      s.put("rows_accepted", written.get(r.source()));
-      s.put("rows_rejected", r.rejected());
-      s.put("rows_fixed", r.fixed());
-      s.put("rows_after_as_of", leftOut);
-      if (crsBySource.containsKey(r.source())) {
-        s.put("reprojected_from", crsBySource.get(r.source()));
-      }
-      ObjectNode br = s.putObject("rejected_by_reason");
-      r.byReason().forEach(br::put);
+      manifestEntry(sources.putObject(r.source()), r).put("rows_after_as_of", c.afterAsOf());
       progress.step("wrote curated/" + r.source(), written.get(r.source()));
     }
-    if (rejects != null) {
-      long n = writeBySource("rejects", rejects, results);
-      long expected = results.stream().mapToLong(SourceResult::rejected).sum();
-      if (n != expected) {
-        throw Errors.reconciliation("rejects", expected, 0, n);
-      }
-      progress.step("wrote rejects", n);
-      long f = writeBySource("fixes", fixes, results);
-      if (f != fixEntries) {
-        throw Errors.reconciliation("fixes", fixEntries, f, 0);
-      }
-      progress.step("wrote fixes", f);
+    Dataset<Row> rejects = null;
+    Dataset<Row> fixes = null;
+    for (Checked c : checked.values()) {
+      Dataset<Row> rj = rejectRows(c.rows(), c.result().source(), c.result().file());
+      rejects = rejects == null ? rj : rejects.unionByName(rj);
+      Dataset<Row> fx = fixRows(c.rows(), c.result().source(), c.result().file());
+      fixes = fixes == null ? fx : fixes.unionByName(fx);
     }
+    long n = writeBySource(layout.rejects(), rejects, results);
+    long expected = results.stream().mapToLong(SourceResult::rejected).sum();
+    if (n != expected) {
+      throw Errors.reconciliation("rejects", expected, 0, n);
+    }
+    progress.step("wrote rejects", n);
+    long fixEntries = checked.values().stream().mapToLong(Checked::fixEntries).sum();
+    long f = writeBySource(layout.fixes(), fixes, results);
+    if (f != fixEntries) {
+      throw Errors.reconciliation("fixes", fixEntries, f, 0);
+    }
+    progress.step("wrote fixes", f);
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.dir(), "ingest", section);
-    checked.values().forEach(Dataset::unpersist);
-    progress.done();
-    return results;
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "ingest", section);
+    Pointer.write(spark.sparkContext().hadoopConfiguration(), layout.latest(), run.runId());
   }
 
-  private Map<String, Long> writeConcurrently(List<SourceResult> results, Map<String, Dataset<Row>> accepted) {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(4, results.size()));
+  /**
+   * The ingest section of the run ingested before this one (OUT/runs/LATEST, not yet moved to this run;
+   * the manifest of the layout before runs had ids when no run is named), or null on a first run.
+   */
+  private JsonNode previousIngest() {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String previous = Pointer.read(conf, layout.latest());
+    return Manifest.read(conf, previous == null ? layout.manifest() : layout.runManifest(previous)).get("ingest");
+  }
+
+  private ObjectNode manifestEntry(ObjectNode s, SourceResult r) {
+    s.put("file", r.file());
+    s.put("rows_read", r.read());
+    s.put("rows_accepted", r.accepted());
+    s.put("rows_rejected", r.rejected());
+    s.put("rows_fixed", r.fixed());
+    if (loader.reprojectedFrom(r.source()) != null) {
+      s.put("reprojected_from", loader.reprojectedFrom(r.source()));
+    }
+    ObjectNode br = s.putObject("rejected_by_reason");
+    r.byReason().forEach(br::put);
+    return s;
+  }
+
+  private Map<String, Long> writeConcurrently(Map<String, Checked> checked) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(4, checked.size()));
     try {
-      Map<String, java.util.concurrent.Future<Long>> futures = new LinkedHashMap<>();
-      for (SourceResult r : results) {
-        futures.put(r.source(), pool.submit(() -> run.write(accepted.get(r.source()), "curated/" + r.source(), null)));
+      Map<String, Future<Long>> futures = new LinkedHashMap<>();
+      for (Checked c : checked.values()) {
+        String source = c.result().source();
+        futures.put(source, pool.submit(() -> run.write(c.known(), layout.curated(source), null)));
       }
       Map<String, Long> written = new LinkedHashMap<>();
-      for (Map.Entry<String, java.util.concurrent.Future<Long>> f : futures.entrySet()) {
+      for (Map.Entry<String, Future<Long>> f : futures.entrySet()) {
         try {
           written.put(f.getKey(), f.getValue().get());
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -236,76 +307,6 @@ public final class IngestJob {
     } finally {
       pool.shutdown();
     }
-  }
-
-  /** The file as text columns named as the contract's, one reader per format; geometries reprojected to lon/lat. */
-  private Dataset<Row> read(String format, String source, String file, TableSchema contract, SourceOptions opt) {
-    Dataset<Row> text;
-    String crs = opt.crs();
-    switch (format) {
-      case "csv" -> text = SourceReader.read(spark, file, contract, opt.columns(), opt.generated(), opt.encoding());
-      case "geojson" -> text = GeoJsonSource.read(spark, file, contract, opt.columns());
-      case "parquet" -> {
-        text = ParquetSource.read(spark, file, contract, opt.columns(), opt.generated());
-        crs = crs != null ? crs : ParquetSource.geoParquetCrs(spark, file);
-      }
-      case "xlsx" -> text = XlsxSource.read(spark, file, contract, opt.columns(), opt.generated());
-      case "shapefile" -> {
-        text = ShapefileSource.read(spark, file, contract, opt.columns(), opt.encoding());
-        crs = crs != null ? crs : ShapefileSource.prjCrs(spark, file);
-      }
-      default -> throw Errors.badOptionValue("--" + source.replace('_', '-') + "-format", format,
-          String.join(", ", SourceOptions.FORMATS));
-    }
-    String geometry = contract.columns().stream().filter(c -> "wkt_polygon".equals(c.rule())).map(TableSchema.ColumnSpec::name)
-        .findFirst().orElse(null);
-    if (crs != null && geometry != null) {
-      text = Reprojection.apply(text, geometry, crs, file);
-      crsBySource.put(source, org.cercania.geo.Crs.name(crs));
-    }
-    return text;
-  }
-
-  /** Fills the columns the source's options generate (center ids, simulated opening dates). */
-  private Dataset<Row> generate(Dataset<Row> text, SourceOptions opt, String file) {
-    Dataset<Row> d = text;
-    if (opt.generatedIds()) {
-      d = d.withColumn("center_id", concat(lit("CEM-"), org.apache.spark.sql.functions.lpad(col(SourceReader.LINE).cast("string"),
-          3, "0")));
-    }
-    if (opt.split() != null) {
-      List<Column> perYear = new ArrayList<>();
-      for (Map.Entry<Integer, String> y : new java.util.TreeMap<>(opt.split().years()).entrySet()) {
-        if (!List.of(d.columns()).contains(y.getValue())) {
-          throw Errors.missingColumn(file, y.getValue(), List.of(text.columns()).stream()
-              .filter(c -> !c.startsWith("__") && !c.equals("year") && !c.equals("women") && !c.equals("men")).toList());
-        }
-        perYear.add(struct(lit(y.getKey().toString()).as("y"), org.apache.spark.sql.functions.trim(col(y.getValue())).as("t")));
-      }
-      Column total = col("__wide.t").cast("double");
-      Column women = org.apache.spark.sql.functions.round(total.multiply(opt.split().womenShare()));
-      d = d.withColumn("__wide", explode(org.apache.spark.sql.functions.array(perYear.toArray(Column[]::new))))
-          .withColumn("year", col("__wide.y"))
-          .withColumn("women", when(total.isNotNull(), women.cast("long").cast("string")).otherwise(col("__wide.t")))
-          .withColumn("men", when(total.isNotNull(), org.apache.spark.sql.functions.round(total).minus(women).cast("long")
-              .cast("string")).otherwise(col("__wide.t")))
-          .drop("__wide");
-    }
-    if (opt.schedule() != null) {
-      Map<Long, Boolean> police = new java.util.HashMap<>();
-      for (Row r : d.select(col(SourceReader.LINE), col("modality")).collectAsList()) {
-        police.put(r.getLong(0), CemSchedule.isPolice(r.isNullAt(1) ? null : r.getString(1)));
-      }
-      List<Row> dates = new ArrayList<>();
-      opt.schedule().openings(police).forEach((line, day) -> dates.add(org.apache.spark.sql.RowFactory.create(line, day.toString())));
-      Dataset<Row> opened = spark.createDataFrame(dates, org.apache.spark.sql.types.DataTypes.createStructType(List.of(
-          org.apache.spark.sql.types.DataTypes.createStructField("__open_line", org.apache.spark.sql.types.DataTypes.LongType, false),
-          org.apache.spark.sql.types.DataTypes.createStructField("__opened_on", org.apache.spark.sql.types.DataTypes.StringType,
-              false))));
-      d = d.join(broadcast(opened), col(SourceReader.LINE).equalTo(col("__open_line")), "left")
-          .withColumn("opened_on", col("__opened_on")).drop("__open_line", "__opened_on");
-    }
-    return d;
   }
 
   private boolean hasUbigeoRule(TableSchema contract) {
@@ -352,11 +353,11 @@ public final class IngestJob {
 
   private Dataset<Row> rejectRows(Dataset<Row> d, String source, String file) {
     // The raw record, rebuilt for rejected rows only: the parser's text when it could not split the line.
-    Column[] fields = java.util.Arrays.stream(d.columns()).filter(c -> !c.startsWith("__"))
-        .map(c -> org.apache.spark.sql.functions.coalesce(col(c), lit(""))).toArray(Column[]::new);
-    Column raw = java.util.Arrays.asList(d.columns()).contains(SourceReader.RAW) ? col(SourceReader.RAW)
+    Column[] fields = Arrays.stream(d.columns()).filter(c -> !c.startsWith("__"))
+        .map(c -> coalesce(col(c), lit(""))).toArray(Column[]::new);
+    Column raw = Arrays.asList(d.columns()).contains(SourceReader.RAW) ? col(SourceReader.RAW)
         : when(col(SourceReader.CORRUPT).isNotNull(), col(SourceReader.CORRUPT))
-            .otherwise(org.apache.spark.sql.functions.concat_ws(",", fields));
+            .otherwise(concat_ws(",", fields));
     return TableSchema.load("rejects").conform(d.filter(col(ContractChecks.PROBLEM).isNotNull()).select(
         lit(source).as("source"), lit(file).as("file"), col(SourceReader.LINE).as("line"),
         raw.as("raw"), col(ContractChecks.PROBLEM + ".reason").as("reason"),
@@ -376,8 +377,8 @@ public final class IngestJob {
     return "source IN (" + results.stream().map(r -> "'" + r.source() + "'").reduce((a, b) -> a + ", " + b).orElse("''") + ")";
   }
 
-  /** Replaces this run's rows of this run's sources in OUT/{@code table} (other sources' rows stay), in one Delta commit. */
-  private long writeBySource(String table, Dataset<Row> rows, List<SourceResult> results) {
-    return run.write(rows, table, null, sourceIn(results));
+  /** Replaces this run's rows of this run's sources in the table at {@code path} (other sources' rows stay), in one Delta commit. */
+  private long writeBySource(String path, Dataset<Row> rows, List<SourceResult> results) {
+    return run.write(rows, path, null, sourceIn(results));
   }
 }

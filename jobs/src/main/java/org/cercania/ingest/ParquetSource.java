@@ -1,9 +1,20 @@
 package org.cercania.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -14,6 +25,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.cercania.errors.Errors;
 import org.cercania.io.TableSchema;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKBReader;
+import org.locationtech.jts.io.WKTWriter;
 
 /**
  * Reads a Parquet source in the same text shape as {@link SourceReader}: every column as text (so
@@ -35,11 +49,11 @@ final class ParquetSource {
       throw Errors.inputUnreadable(file, "is not a readable Parquet file (truncated or corrupt)", e);
     }
     List<String> present = List.of(raw.columns());
-    com.fasterxml.jackson.databind.JsonNode geo = geoMetadata(spark, file);
+    JsonNode geo = geoMetadata(spark, file);
     String geometry = contract.columns().stream().filter(c -> "wkt_polygon".equals(c.rule())).map(TableSchema.ColumnSpec::name)
         .findFirst().orElse(null);
     if (geo != null && geometry != null && !columns.containsKey(geometry) && !present.contains(geometry)) {
-      Map<String, String> withGeometry = new java.util.HashMap<>(columns);
+      Map<String, String> withGeometry = new HashMap<>(columns);
       withGeometry.put(geometry, geo.path("primary_column").asText());
       columns = withGeometry;
     }
@@ -64,8 +78,8 @@ final class ParquetSource {
           Object x = t._1().get(i);
           if (x instanceof byte[] wkb) {
             try {
-              x = new org.locationtech.jts.io.WKTWriter().write(new org.locationtech.jts.io.WKBReader().read(wkb));
-            } catch (org.locationtech.jts.io.ParseException | RuntimeException e) {
+              x = new WKTWriter().write(new WKBReader().read(wkb));
+            } catch (ParseException | RuntimeException e) {
               v[n] = SourceReader.BAD_GEOMETRY + "WKB: " + e.getMessage();
               x = null;
             }
@@ -91,11 +105,11 @@ final class ParquetSource {
    * without an EPSG id fails, asking for {@code --districts-crs}.
    */
   static String geoParquetCrs(SparkSession spark, String file) {
-    com.fasterxml.jackson.databind.JsonNode geo = geoMetadata(spark, file);
+    JsonNode geo = geoMetadata(spark, file);
     if (geo == null) {
       return null;
     }
-    com.fasterxml.jackson.databind.JsonNode crs = geo.path("columns").path(geo.path("primary_column").asText()).path("crs");
+    JsonNode crs = geo.path("columns").path(geo.path("primary_column").asText()).path("crs");
     if (crs.isMissingNode() || crs.isNull()) {
       return null;
     }
@@ -112,24 +126,24 @@ final class ParquetSource {
   }
 
   /** The GeoParquet "geo" footer metadata of the file (or of the first part file of a folder), or null. */
-  private static com.fasterxml.jackson.databind.JsonNode geoMetadata(SparkSession spark, String file) {
-    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+  private static JsonNode geoMetadata(SparkSession spark, String file) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
     try {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file);
-      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf);
+      Path p = new Path(file);
+      FileSystem fs = p.getFileSystem(conf);
       if (fs.getFileStatus(p).isDirectory()) {
-        p = java.util.Arrays.stream(fs.listStatus(p)).map(org.apache.hadoop.fs.FileStatus::getPath)
+        p = Arrays.stream(fs.listStatus(p)).map(FileStatus::getPath)
             .filter(x -> x.getName().endsWith(".parquet")).sorted().findFirst().orElse(null);
         if (p == null) {
           return null;
         }
       }
-      try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
-          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(p, conf))) {
+      try (ParquetFileReader r = ParquetFileReader.open(
+          HadoopInputFile.fromPath(p, conf))) {
         String geo = r.getFooter().getFileMetaData().getKeyValueMetaData().get("geo");
-        return geo == null ? null : new com.fasterxml.jackson.databind.ObjectMapper().readTree(geo);
+        return geo == null ? null : new ObjectMapper().readTree(geo);
       }
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw Errors.inputUnreadable(file, "is not a readable Parquet file (truncated or corrupt)", e);
     }
   }

@@ -11,6 +11,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.cercania.errors.Errors;
 import org.cercania.geo.Crs;
+import org.geotools.api.referencing.operation.TransformException;
+import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKTReader;
 import org.locationtech.jts.io.WKTWriter;
@@ -39,7 +41,7 @@ final class Reprojection {
     if (wkt == null || wkt.isBlank()) {
       return wkt;
     }
-    org.locationtech.jts.geom.Geometry g;
+    Geometry g;
     try {
       g = new WKTReader().read(wkt);
     } catch (ParseException | IllegalArgumentException e) {
@@ -47,7 +49,7 @@ final class Reprojection {
     }
     try {
       return new WKTWriter().write(Crs.toLonLat(g, crs));
-    } catch (org.geotools.api.referencing.operation.TransformException | RuntimeException e) {
+    } catch (TransformException | RuntimeException e) {
       return FAILED + e.getMessage();
     }
   }

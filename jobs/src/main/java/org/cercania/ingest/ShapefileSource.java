@@ -1,5 +1,6 @@
 package org.cercania.ingest;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -7,7 +8,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
@@ -42,7 +45,7 @@ final class ShapefileSource {
   private ShapefileSource() {}
 
   static Dataset<Row> read(SparkSession spark, String file, TableSchema contract, Map<String, String> columns, String encoding) {
-    if (!file.toLowerCase(java.util.Locale.ROOT).endsWith(".shp")) {
+    if (!file.toLowerCase(Locale.ROOT).endsWith(".shp")) {
       throw Errors.inputUnreadable(file, "a Shapefile is given by its .shp file (its .dbf and .prj beside it)", null);
     }
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -82,7 +85,7 @@ final class ShapefileSource {
       Object[] v = new Object[header.size() + 3];
       String[] a = attributes.get((int) line - 1);
       System.arraycopy(a, 0, v, 0, a.length);
-      String raw = String.join(",", java.util.Arrays.stream(a).map(x -> x == null ? "" : x).toList());
+      String raw = String.join(",", Arrays.stream(a).map(x -> x == null ? "" : x).toList());
       try {
         Geometry g = polygon(b.order(ByteOrder.LITTLE_ENDIAN), start, gf);
         v[fields.size()] = g == null ? null : wkt.write(g);
@@ -199,7 +202,7 @@ final class ShapefileSource {
 
   /** A .cpg's code page as a Java charset name (ESRI writes e.g. UTF-8, 1252 or 88591). */
   private static String codePage(String cpg) {
-    String c = cpg.toUpperCase(java.util.Locale.ROOT);
+    String c = cpg.toUpperCase(Locale.ROOT);
     return c.equals("88591") || c.equals("ISO88591") || c.equals("LATIN1") ? "ISO-8859-1" : c.matches("\\d+") ? "windows-" + c : cpg;
   }
 
@@ -207,7 +210,7 @@ final class ShapefileSource {
     Path p = new Path(file);
     try (InputStream in = FileSystem.get(p.toUri(), conf).open(p)) {
       return in.readAllBytes();
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       if (required) {
         throw Errors.inputMissing(file);
       }

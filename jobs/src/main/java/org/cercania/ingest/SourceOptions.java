@@ -1,8 +1,11 @@
 package org.cercania.ingest;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.cercania.errors.Errors;
 
 /**
  * How one source's file is read: its format (one of {@link #FORMATS}; null = by extension), the mapping from
@@ -19,16 +22,16 @@ public record SourceOptions(String format, Map<String, String> columns, boolean 
     PopulationSplit split, String encoding, String crs) {
   public static final SourceOptions DEFAULT = new SourceOptions(null, Map.of(), false, null, null);
   /** The formats a source can be read from. */
-  public static final java.util.List<String> FORMATS = java.util.List.of("csv", "geojson", "parquet", "xlsx", "shapefile");
+  public static final List<String> FORMATS = List.of("csv", "geojson", "parquet", "xlsx", "shapefile");
   /** The text encodings a source can be told to have. */
-  public static final java.util.List<String> ENCODINGS = java.util.List.of("UTF-8", "ISO-8859-1");
+  public static final List<String> ENCODINGS = List.of("UTF-8", "ISO-8859-1");
 
   public SourceOptions {
     columns = Map.copyOf(columns);
-    if (encoding != null && !ENCODINGS.contains(encoding.toUpperCase(java.util.Locale.ROOT))) {
-      throw org.cercania.errors.Errors.badOptionValue("--encoding", encoding, String.join(" or ", ENCODINGS));
+    if (encoding != null && !ENCODINGS.contains(encoding.toUpperCase(Locale.ROOT))) {
+      throw Errors.badOptionValue("--encoding", encoding, String.join(" or ", ENCODINGS));
     }
-    encoding = encoding == null ? null : encoding.toUpperCase(java.util.Locale.ROOT);
+    encoding = encoding == null ? null : encoding.toUpperCase(Locale.ROOT);
   }
 
   public SourceOptions(String format, Map<String, String> columns, boolean generatedIds, CemSchedule schedule,
@@ -76,9 +79,9 @@ public record SourceOptions(String format, Map<String, String> columns, boolean 
   /** One of {@link #FORMATS}: the option if given, else by the file's extension (.geojson/.json, .parquet, .xlsx, .shp, else csv). */
   String formatOf(String file) {
     if (format != null) {
-      return format.toLowerCase(java.util.Locale.ROOT);
+      return format.toLowerCase(Locale.ROOT);
     }
-    String f = file.toLowerCase(java.util.Locale.ROOT).replaceAll("/+$", "");
+    String f = file.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
     return f.endsWith(".geojson") || f.endsWith(".json") ? "geojson" : f.endsWith(".parquet") ? "parquet"
         : f.endsWith(".xlsx") ? "xlsx" : f.endsWith(".shp") ? "shapefile" : "csv";
   }

@@ -1,13 +1,17 @@
 package org.cercania.ingest;
 
-import java.util.ArrayList;
-import java.util.List;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,8 +24,8 @@ import org.cercania.io.TableSchema;
 
 /**
  * Reads one CSV source as text fields, keeping each record's data-row number (1 = first row after
- * the header), so every rejected row can be named. A missing required column or an
- * empty file fails here, naming the file.
+ * the header), so every rejected row can be named. A missing required column, an
+ * empty file or a truncated one ({@link CsvTail}) fails here, naming the file.
  */
 final class SourceReader {
   static final String LINE = "__line";
@@ -34,7 +38,7 @@ final class SourceReader {
   private SourceReader() {}
 
   static Dataset<Row> read(SparkSession spark, String file, TableSchema contract) {
-    return read(spark, file, contract, java.util.Map.of(), java.util.Set.of(), null);
+    return read(spark, file, contract, Map.of(), Set.of(), null);
   }
 
   /**
@@ -42,8 +46,8 @@ final class SourceReader {
    * columns named in {@code columns} (contract name to file name), and {@code generated} columns
    * neither required nor read (ingest fills them); {@code encoding} (null = sniffed) overrides the sniffed encoding.
    */
-  static Dataset<Row> read(SparkSession spark, String file, TableSchema contract, java.util.Map<String, String> columns,
-      java.util.Set<String> generated, String encoding) {
+  static Dataset<Row> read(SparkSession spark, String file, TableSchema contract, Map<String, String> columns,
+      Set<String> generated, String encoding) {
     CsvDialect sniffed = CsvDialect.sniff(spark.sparkContext().hadoopConfiguration(), file);
     CsvDialect dialect = encoding == null ? sniffed : new CsvDialect(sniffed.delimiter(), encoding);
     Dataset<Row> header;
@@ -61,6 +65,7 @@ final class SourceReader {
       throw Errors.inputUnreadable(file, "its header line does not split into columns ('" + present.get(0) + "'); the delimiter "
           + "must be ',', ';' or tab", null);
     }
+    CsvTail.check(spark.sparkContext().hadoopConfiguration(), file, dialect, present.size());
     TextFrame.requireColumns(file, contract, columns, generated, present);
     // Every header column as text, plus the parser's record of lines it could not split.
     List<StructField> fields = new ArrayList<>();
@@ -80,13 +85,13 @@ final class SourceReader {
     int partitions = rows.rdd().getNumPartitions();
     Column offset = lit(0L);
     if (partitions > 1) {
-      java.util.TreeMap<Integer, Long> sizes = new java.util.TreeMap<>();
+      TreeMap<Integer, Long> sizes = new TreeMap<>();
       for (Row r : ided.groupBy("__pid").count().collectAsList()) {
         sizes.put(r.getInt(0), r.getLong(1));
       }
       long before = 0;
       Column o = null;
-      for (java.util.Map.Entry<Integer, Long> e : sizes.entrySet()) {
+      for (Map.Entry<Integer, Long> e : sizes.entrySet()) {
         o = o == null ? when(col("__pid").equalTo(e.getKey()), lit(before)) : o.when(col("__pid").equalTo(e.getKey()), lit(before));
         before += e.getValue();
       }
@@ -96,8 +101,8 @@ final class SourceReader {
         contract, columns, generated, present);
     for (TableSchema.ColumnSpec c : contract.columns()) {
       if (dialect.decimalComma() && c.type().equals("double")) {
-        result = result.withColumn(c.name(), org.apache.spark.sql.functions.regexp_replace(
-            org.apache.spark.sql.functions.col(c.name()), ",", "."));
+        result = result.withColumn(c.name(), regexp_replace(
+            col(c.name()), ",", "."));
       }
     }
     return result;

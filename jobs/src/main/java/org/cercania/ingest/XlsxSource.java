@@ -1,12 +1,15 @@
 package org.cercania.ingest;
 
 import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -21,6 +24,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
 import org.cercania.io.TableSchema;
 
@@ -82,7 +86,7 @@ final class XlsxSource {
       }
       return TextFrame.contractColumns(TextFrame.of(spark, header, rows), contract, columns, generated, header);
     } catch (XMLStreamException | RuntimeException e) {
-      if (e instanceof org.cercania.errors.CercaniaException c) {
+      if (e instanceof CercaniaException c) {
         throw c;
       }
       throw Errors.inputUnreadable(file, "is not a readable XLSX workbook (" + e.getMessage() + ")", e);
@@ -237,7 +241,7 @@ final class XlsxSource {
 
   /** Indices of the cell formats (cellXfs) whose number format shows a date. */
   private static Set<Integer> dateStyles(byte[] part) throws XMLStreamException {
-    Set<Integer> out = new java.util.HashSet<>();
+    Set<Integer> out = new HashSet<>();
     if (part == null) {
       return out;
     }
@@ -275,7 +279,7 @@ final class XlsxSource {
       return true;
     }
     String code = custom.get(id);
-    return code != null && code.replaceAll("\"[^\"]*\"|\\[[^]]*]", "").toLowerCase(java.util.Locale.ROOT).matches(".*[dy].*");
+    return code != null && code.replaceAll("\"[^\"]*\"|\\[[^]]*]", "").toLowerCase(Locale.ROOT).matches(".*[dy].*");
   }
 
   private static XMLStreamReader xml(byte[] part) throws XMLStreamException {
@@ -294,7 +298,7 @@ final class XlsxSource {
       for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
         parts.put(e.getName(), zip.readAllBytes());
       }
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       throw Errors.inputMissing(file);
     } catch (IOException e) {
       throw Errors.inputUnreadable(file, "is not an XLSX workbook (not a readable zip: " + e.getMessage() + ")", e);

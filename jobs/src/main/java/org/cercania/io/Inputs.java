@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
 
 /** Reading a user's table file whose format is told by its extension (or given). */
@@ -30,7 +31,7 @@ public final class Inputs {
         default:
           throw Errors.usage("cannot tell the format of " + path + " (" + f + "); name it .csv or .parquet, or give the format");
       }
-    } catch (org.cercania.errors.CercaniaException e) {
+    } catch (CercaniaException e) {
       throw e;
     } catch (Exception e) {
       throw Errors.inputUnreadable(path, String.valueOf(e.getMessage()).split("\n")[0], e);

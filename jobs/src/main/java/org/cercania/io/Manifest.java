@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.time.Instant;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,8 +28,13 @@ public final class Manifest {
   }
 
   /** Replaces section {@code stage} of OUT/manifest.json with {@code section} (plus a finished_at time). */
-  public static synchronized void record(Configuration conf, String out, String stage, ObjectNode section) {
-    Path file = new Path(out, "manifest.json");
+  public static void record(Configuration conf, RunLayout layout, String stage, ObjectNode section) {
+    record(conf, layout.manifest(), stage, section);
+  }
+
+  /** Replaces section {@code stage} of the manifest {@code manifestFile} (e.g. a run's) with {@code section}. */
+  public static synchronized void record(Configuration conf, String manifestFile, String stage, ObjectNode section) {
+    Path file = new Path(manifestFile);
     try {
       FileSystem fs = file.getFileSystem(conf);
       ObjectNode root;
@@ -41,7 +47,7 @@ public final class Manifest {
       }
       section.put("finished_at", Instant.now().toString());
       root.set(stage, section);
-      Path tmp = new Path(out, ".manifest.json.tmp-" + System.nanoTime());
+      Path tmp = new Path(file.getParent(), "." + file.getName() + ".tmp-" + System.nanoTime());
       try (OutputStream o = fs.create(tmp, true)) {
         o.write(JSON.writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
       }
@@ -50,13 +56,18 @@ public final class Manifest {
         throw new IOException("could not rename " + tmp + " to " + file);
       }
     } catch (IOException e) {
-      throw Errors.output(java.nio.file.Paths.get(file.toString()), e.getMessage(), e);
+      throw Errors.output(Paths.get(file.toString()), e.getMessage(), e);
     }
   }
 
   /** Reads OUT/manifest.json (empty object when absent). */
-  public static ObjectNode read(Configuration conf, String out) {
-    Path file = new Path(out, "manifest.json");
+  public static ObjectNode read(Configuration conf, RunLayout layout) {
+    return read(conf, layout.manifest());
+  }
+
+  /** Reads the manifest {@code manifestFile} (empty object when absent). */
+  public static ObjectNode read(Configuration conf, String manifestFile) {
+    Path file = new Path(manifestFile);
     try {
       FileSystem fs = file.getFileSystem(conf);
       if (!fs.exists(file)) {

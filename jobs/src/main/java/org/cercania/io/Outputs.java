@@ -1,5 +1,6 @@
 package org.cercania.io;
 
+import java.io.File;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -7,6 +8,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
 
 /**
@@ -21,7 +23,7 @@ public final class Outputs {
     try {
       table.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path);
     } catch (Exception e) {
-      throw Errors.output(new java.io.File(path).toPath(), String.valueOf(e.getMessage()).split("\n")[0], e);
+      throw Errors.output(new File(path).toPath(), String.valueOf(e.getMessage()).split("\n")[0], e);
     }
     return table.sparkSession().read().format("delta").load(path).count();
   }
@@ -49,17 +51,17 @@ public final class Outputs {
         fs.delete(old, true);
       }
     } catch (IOException e) {
-      throw Errors.output(new java.io.File(path).toPath(), e.getMessage(), e);
+      throw Errors.output(new File(path).toPath(), e.getMessage(), e);
     } catch (RuntimeException e) {
       try {
         tmp.getFileSystem(conf).delete(tmp, true);
       } catch (IOException ignored) {
         // the original failure is the one to report
       }
-      if (e instanceof org.cercania.errors.CercaniaException) {
+      if (e instanceof CercaniaException) {
         throw e;
       }
-      throw Errors.output(new java.io.File(path).toPath(), String.valueOf(e.getMessage()).split("\n")[0], e);
+      throw Errors.output(new File(path).toPath(), String.valueOf(e.getMessage()).split("\n")[0], e);
     }
   }
 }

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.io.Serializable;
 import java.time.LocalDate;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,7 +20,7 @@ import org.cercania.errors.Errors;
  * (a backfill, last quarter's refresh) untouched. Each commit carries the run id as its Delta
  * {@code userMetadata}, which is how {@code history} finds a run's versions.
  */
-public record Run(String out, String study, String runId, LocalDate asOf) implements Serializable {
+public record Run(RunLayout layout, String study, String runId, LocalDate asOf) implements Serializable {
   public static final String STUDY = "study";
   public static final String RUN_ID = "run_id";
 
@@ -36,12 +35,22 @@ public record Run(String out, String study, String runId, LocalDate asOf) implem
 
   /** A run of study {@code default} with no as-of date (library and test use). */
   public static Run of(String out, String runId) {
-    return new Run(out, "default", runId, null);
+    return new Run(new RunLayout(out), "default", runId, null);
+  }
+
+  /** The --out folder. */
+  public String out() {
+    return layout.root();
   }
 
   /** {@code OUT/runs/<run_id>}: the run's manifest and records. */
   public String dir() {
-    return out + "/runs/" + runId;
+    return layout.run(runId);
+  }
+
+  /** {@code OUT/runs/<run_id>/manifest.json}. */
+  public String manifest() {
+    return layout.runManifest(runId);
   }
 
   /** This run's rows of a table: {@code study = S AND run_id = R}. */
@@ -54,23 +63,28 @@ public record Run(String out, String study, String runId, LocalDate asOf) implem
   }
 
   /** {@code OUT/curated/<source>}, this run's rows; an error naming the ingest stage when absent. */
-  public Dataset<Row> curated(SparkSession spark, String source) {
-    return stage(spark, "curated/" + source, "ingest");
+  public Dataset<Row> readCurated(SparkSession spark, String source) {
+    return read(spark, layout.curated(source), "ingest");
   }
 
   /** This run's rows of {@code OUT/curated/<source>}, or null when the run has none (the source was not given). */
   public Dataset<Row> curatedIfPresent(SparkSession spark, String source) {
-    return ofRun(Tables.deltaIfPresent(spark, out + "/curated/" + source), true);
+    return ofRun(RunLayout.deltaIfPresent(spark, layout.curated(source)), true);
   }
 
-  /** This run's rows of stage output {@code OUT/<name>} (without the run columns); an error naming the stage when absent. */
-  public Dataset<Row> stage(SparkSession spark, String name, String writtenBy) {
-    Dataset<Row> d = ofRun(Tables.deltaIfPresent(spark, out + "/" + name), true);
+  /** This run's rows of the stage table at {@code path} (without the run columns); an error naming the stage when absent. */
+  public Dataset<Row> read(SparkSession spark, String path, String writtenBy) {
+    Dataset<Row> d = ofRun(RunLayout.deltaIfPresent(spark, path), true);
     if (d == null) {
-      throw Errors.usage("no rows of run " + runId + " (study " + study + ") in " + out + "/" + name + "; run 'cercania "
+      throw Errors.usage("no rows of run " + runId + " (study " + study + ") in " + path + "; run 'cercania "
           + writtenBy + " --run-id " + runId + "' for this --out first");
     }
     return d;
+  }
+
+  /** This run's rows of the table at {@code path} (without the run columns), or null when the table is absent or has none. */
+  public Dataset<Row> readIfPresent(SparkSession spark, String path) {
+    return ofRun(RunLayout.deltaIfPresent(spark, path), true);
   }
 
   /** The run's rows, run columns dropped; null when the table is absent or has none of this run's rows. */
@@ -97,21 +111,20 @@ public record Run(String out, String study, String runId, LocalDate asOf) implem
   }
 
   /**
-   * Replaces this run's rows of the Delta table {@code OUT/<name>} with {@code table} (tagged with the run
+   * Replaces this run's rows of the Delta table at {@code path} (one of the layout's) with {@code table} (tagged with the run
    * columns, conformed to contract {@code contract} when given) in one commit; returns the run's rows
    * now in the table. A table written before runs had ids (no run_id column) is replaced whole.
    */
-  public long write(Dataset<Row> table, String name, String contract) {
-    return write(table, name, contract, null);
+  public long write(Dataset<Row> table, String path, String contract) {
+    return write(table, path, contract, null);
   }
 
   /** As {@link #write(Dataset, String, String)}, replacing only this run's rows that also match SQL {@code where}. */
-  public long write(Dataset<Row> table, String name, String contract, String where) {
+  public long write(Dataset<Row> table, String path, String contract, String where) {
     String scope = where == null ? predicate() : predicate() + " AND (" + where + ")";
     Dataset<Row> tagged = tag(contract == null ? table : TableSchema.load(contract).conform(table));
-    String path = out + "/" + name;
     SparkSession spark = table.sparkSession();
-    Dataset<Row> existing = Tables.deltaIfPresent(spark, path);
+    Dataset<Row> existing = RunLayout.deltaIfPresent(spark, path);
     boolean legacy = existing != null && !java.util.List.of(existing.columns()).contains(RUN_ID);
     try {
       var w = tagged.write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", runId);
@@ -126,7 +139,4 @@ public record Run(String out, String study, String runId, LocalDate asOf) implem
     return spark.read().format("delta").load(path).filter(scope).count();
   }
 
-  public Configuration hadoop(SparkSession spark) {
-    return spark.sparkContext().hadoopConfiguration();
-  }
 }

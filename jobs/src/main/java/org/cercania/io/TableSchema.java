@@ -3,6 +3,7 @@ package org.cercania.io;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Serializable;
@@ -126,7 +127,7 @@ public final class TableSchema implements Serializable {
           optional(c, "privacy"));
     } catch (ConfigException | IllegalArgumentException e) {
       throw Errors.schema(name, resource + ": " + e.getMessage());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw Errors.schema(name, "cannot read " + resource + ": " + e.getMessage());
     }
   }

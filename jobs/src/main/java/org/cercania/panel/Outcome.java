@@ -1,6 +1,7 @@
 package org.cercania.panel;
 
 import java.util.List;
+import java.util.Locale;
 
 /** The study's outcomes: family (which units carry them), whether a null effect is expected, and what they measure. */
 public enum Outcome {
@@ -31,7 +32,7 @@ public enum Outcome {
 
   /** The outcome's name in tables (lower case). */
   public String id() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   public String family() {
@@ -47,6 +48,6 @@ public enum Outcome {
   }
 
   public static Outcome byId(String id) {
-    return valueOf(id.toUpperCase(java.util.Locale.ROOT));
+    return valueOf(id.toUpperCase(Locale.ROOT));
   }
 }

@@ -2,6 +2,7 @@ package org.cercania.panel;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.substring;
@@ -23,8 +24,8 @@ import org.cercania.errors.Errors;
 import org.cercania.exposure.ExposureSpec;
 import org.cercania.io.Manifest;
 import org.cercania.io.Progress;
-import org.cercania.io.TableSchema;
 import org.cercania.io.Run;
+import org.cercania.io.RunLayout;
 
 /**
  * The panel stage: joins each outcome source with exposure into one long table {@code OUT/panel}
@@ -35,6 +36,7 @@ import org.cercania.io.Run;
 public final class PanelJob {
   private final SparkSession spark;
   private final Run run;
+  private final RunLayout layout;
   private final ExposureSpec exposure;
   private final double[] ringsM;
   private final Map<String, List<String>> icdFamilies;
@@ -48,6 +50,7 @@ public final class PanelJob {
   public PanelJob(SparkSession spark, Run run, ExposureSpec exposure, List<Double> ringsKm, Map<String, List<String>> icdFamilies) {
     this.spark = spark;
     this.run = run;
+    this.layout = run.layout();
     this.exposure = exposure;
     if (ringsKm.size() != 3 || !(ringsKm.get(0) < ringsKm.get(1) && ringsKm.get(1) < ringsKm.get(2))) {
       throw Errors.badSetting("cercania.exposure.treatment_rings_km", ringsKm.toString(), "three increasing radii");
@@ -72,12 +75,12 @@ public final class PanelJob {
     Map<String, Long> sourceRows = new LinkedHashMap<>();
     bases.clear();
     List<Dataset<Row>> parts = new ArrayList<>();
-    Dataset<Row> exp = run.stage(spark, "exposure", "exposure");
+    Dataset<Row> exp = run.read(spark, layout.exposure(), "exposure");
     String cohortCol = "cohort_" + ExposureSpec.radiusLabel(ringsM[0] / 1000);
 
     Dataset<Row> schoolYears = run.curatedIfPresent(spark, "school_years");
     if (schoolYears != null) {
-      Dataset<Row> schools = run.curated(spark, "schools").select(col("school_id"), col("ubigeo").as("cluster_id"));
+      Dataset<Row> schools = run.readCurated(spark, "schools").select(col("school_id"), col("ubigeo").as("cluster_id"));
       Dataset<Row> base = schoolYears.join(schools, "school_id")
           .join(pointExposure(exp, "school", cohortCol), col("school_id").equalTo(col("unit_id")).and(
               schoolYears.col("year").equalTo(col("e_year"))))
@@ -111,7 +114,7 @@ public final class PanelJob {
       sourceRows.put("district", population.count());
     }
     if (parts.isEmpty()) {
-      throw Errors.usage("no outcome source curated under " + run.out() + " for run " + run.runId() + " (school_years, survey or population + femicides/hospitalizations)");
+      throw Errors.usage("no outcome source curated under " + layout.root() + " for run " + run.runId() + " (school_years, survey or population + femicides/hospitalizations)");
     }
     Dataset<Row> panel = parts.get(0);
     for (int i = 1; i < parts.size(); i++) {
@@ -119,9 +122,9 @@ public final class PanelJob {
     }
     // Long format keeps one row per source row and outcome, value null where undefined (log of zero
     // enrollment, a missing test score): one pass counts both what joined and what cannot enter.
-    panel = panel.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    panel = panel.persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> joined = new LinkedHashMap<>();
-    for (Row r : panel.groupBy("family", "outcome").agg(org.apache.spark.sql.functions.count(lit(1)),
+    for (Row r : panel.groupBy("family", "outcome").agg(count(lit(1)),
         sum(when(col("value").isNull(), 1).otherwise(0))).collectAsList()) {
       joined.merge(r.getString(0), r.getLong(2), Math::max);
       if (r.getLong(3) > 0) {
@@ -132,14 +135,14 @@ public final class PanelJob {
       // source rows for years outside the exposure window (or without exposure) do not enter
       dropped.put(e.getKey() + "_rows_outside_exposure_window", e.getValue() - joined.getOrDefault(e.getKey(), 0L));
     }
-    long rows = run.write(panel.filter(col("value").isNotNull()), "panel", "panel");
+    long rows = run.write(panel.filter(col("value").isNotNull()), layout.panel(), "panel");
     progress.step("wrote panel" + (dropped.values().stream().anyMatch(v -> v > 0) ? " (left out: " + dropped + ")" : ""), rows);
     ObjectNode section = Manifest.newSection();
     section.put("rows", rows);
     ObjectNode left = section.putObject("left_out");
     dropped.forEach(left::put);
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.dir(), "panel", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "panel", section);
     panel.unpersist();
     bases.forEach(Dataset::unpersist);
     progress.done();
@@ -175,7 +178,7 @@ public final class PanelJob {
    * (a district-year without a row had no case: registers list events).
    */
   private Dataset<Row> districtFamily(Dataset<Row> population, Dataset<Row> exp) {
-    Dataset<Row> de = run.stage(spark, "district_exposure", "exposure")
+    Dataset<Row> de = run.read(spark, layout.districtExposure(), "exposure")
         .select(col("ubigeo").as("d_ubigeo"), col("year").as("e_year"), col("has_center"), col("cohort"));
     Dataset<Row> centroid = exp.filter(col("unit_type").equalTo("district"))
         .select(col("unit_id").as("c_ubigeo"), col("year").as("c_year"), col("nearest_distance_m"));

@@ -15,7 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.io.Run;
 import org.cercania.io.TableSchema;
-import org.cercania.io.Tables;
+import org.cercania.io.RunLayout;
 
 /**
  * The evidence table, {@code OUT/evidence} (Delta, contract {@code evidence}): every estimate every run
@@ -56,11 +56,11 @@ final class Evidence {
     Dataset<Row> rows = run.tag(contract.conform(e.unionByName(v).withColumn("as_of", lit(p.asOf()))
         .withColumn("git_revision", lit(p.gitRevision())).withColumn("config_hash", lit(p.configHash()))
         .withColumn("inputs_sha256", lit(p.inputsSha256()))));
-    String path = run.out() + "/" + TABLE;
+    String path = run.layout().evidence();
     String previous = spark.conf().get("spark.databricks.delta.commitInfo.userMetadata", "");
     spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", run.runId());
     try {
-      if (Tables.deltaIfPresent(spark, path) == null) {
+      if (RunLayout.deltaIfPresent(spark, path) == null) {
         rows.write().format("delta").mode("errorifexists").option("userMetadata", run.runId()).save(path);
       } else {
         StringBuilder on = new StringBuilder();

@@ -29,7 +29,9 @@ import org.cercania.io.TableSchema;
  * The publish stage: the run's snapshot for readers without Delta, as plain Parquet under
  * {@code OUT/published/<run_id>/} (estimates, event_study, truth when the study has one, manifest,
  * and manifest.json), built in a staging folder and renamed into place whole; then the evidence table;
- * then, last, the {@code CURRENT} pointer. Cells built from fewer than {@code minCellUnits} units are
+ * then, last, the {@code CURRENT} pointer. Beside the estimates the snapshot holds what the notebooks draw
+ * ({@link AnalystTables}: district exposure, center openings, district polygons, the ingest summary, the
+ * diagnostics). Cells built from fewer than {@code minCellUnits} units are
  * published as null and marked (see {@link CellSuppression}).
  */
 public final class PublishJob {
@@ -54,26 +56,32 @@ public final class PublishJob {
     Progress progress = new Progress("publish");
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String staging = Snapshot.staging(run.out(), run.runId());
-    Dataset<Row> panel = run.stage(spark, "panel", "panel");
+    Dataset<Row> panel = run.read(spark, run.layout().panel(), "panel");
     ObjectNode section = Manifest.newSection();
     ObjectNode rows = section.putObject("rows");
     ObjectNode suppressed = section.putObject("suppressed_rows");
 
-    Dataset<Row> est = CellSuppression.withEstimateUnits(run.stage(spark, "results/estimates", "estimate"), panel,
+    Dataset<Row> est = CellSuppression.withEstimateUnits(run.read(spark, run.layout().result("estimates"), "estimate"), panel,
         List.of("ring1", "ring2", "ring3"));
     write(est, "estimates", "published_estimates", staging, rows, suppressed, progress);
-    Dataset<Row> ev = CellSuppression.withEventUnits(run.stage(spark, "results/event_study", "estimate"), panel,
+    Dataset<Row> ev = CellSuppression.withEventUnits(run.read(spark, run.layout().result("event_study"), "estimate"), panel,
         rules.eventMin(), rules.eventMax());
     write(ev, "event_study", "published_event_study", staging, rows, suppressed, progress);
     if (truthFile != null) {
       Dataset<Row> truth = TableSchema.load("truth").conform(Inputs.readTable(spark, truthFile, "csv"));
       write(truth, "truth", "published_truth", staging, rows, suppressed, progress);
     }
+    for (Map.Entry<String, Dataset<Row>> t : AnalystTables.build(spark, run, progress).entrySet()) {
+      t.getValue().coalesce(1).write().parquet(staging + "/" + t.getKey());
+      long n = spark.read().parquet(staging + "/" + t.getKey()).count();
+      rows.put(t.getKey(), n);
+      progress.step("published " + t.getKey(), n);
+    }
     section.put("min_cell_units", rules.minCellUnits());
     section.put("snapshot", Snapshot.dir(run.out(), run.runId()));
     section.put("seconds", progress.seconds());
-    Manifest.record(conf, run.dir(), "publish", section);
-    ObjectNode manifest = Manifest.read(conf, run.dir());
+    Manifest.record(conf, run.manifest(), "publish", section);
+    ObjectNode manifest = Manifest.read(conf, run.manifest());
     writeManifest(manifest, staging);
     progress.step("published manifest", manifest.size());
 
@@ -116,7 +124,7 @@ public final class PublishJob {
     if (run.asOf() == null) {
       return false;
     }
-    String theirs = Manifest.read(conf, Snapshot.dir(run.out(), current)).path("run").path("as_of").asText("");
+    String theirs = Manifest.read(conf, Snapshot.dir(run.out(), current) + "/manifest.json").path("run").path("as_of").asText("");
     return theirs.isEmpty() || run.asOf().isBefore(LocalDate.parse(theirs)); // the current one has no date: it knows everything
   }
 

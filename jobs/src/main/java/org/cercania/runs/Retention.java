@@ -14,6 +14,7 @@ import org.cercania.errors.Errors;
 import org.cercania.io.Manifest;
 import org.cercania.io.Progress;
 import org.cercania.io.Run;
+import org.cercania.io.RunLayout;
 import org.cercania.publish.Snapshot;
 
 /**
@@ -33,7 +34,7 @@ public final class Retention {
     String current = Snapshot.current(conf, out);
     List<String> old = new ArrayList<>();
     for (String id : RunTables.runIds(conf, out)) {
-      String finished = RunHistory.finishedAt(Manifest.read(conf, out + "/runs/" + id));
+      String finished = RunHistory.finishedAt(Manifest.read(conf, new RunLayout(out).runManifest(id)));
       if (!id.equals(current) && !keep.contains(id) && !finished.isEmpty() && Instant.parse(finished).isBefore(cutoff)) {
         old.add(id);
       }
@@ -54,7 +55,7 @@ public final class Retention {
     }
     try {
       for (String id : old) {
-        for (String dir : List.of(Snapshot.dir(out, id), out + "/runs/" + id)) {
+        for (String dir : List.of(Snapshot.dir(out, id), new RunLayout(out).run(id))) {
           Path p = new Path(dir);
           p.getFileSystem(conf).delete(p, true);
         }

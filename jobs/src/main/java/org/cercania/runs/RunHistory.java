@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.io.Manifest;
 import org.cercania.io.Run;
+import org.cercania.io.RunLayout;
 import org.cercania.publish.Snapshot;
 
 /**
@@ -50,7 +51,7 @@ public final class RunHistory {
     String current = Snapshot.current(conf, out);
     List<Entry> entries = new ArrayList<>();
     for (String id : RunTables.runIds(conf, out)) {
-      JsonNode m = Manifest.read(conf, out + "/runs/" + id);
+      JsonNode m = Manifest.read(conf, new RunLayout(out).runManifest(id));
       JsonNode r = m.path("run");
       Map<String, Input> inputs = new LinkedHashMap<>();
       Iterator<Map.Entry<String, JsonNode>> it = r.path("inputs").fields();

@@ -2,6 +2,7 @@ package org.cercania.sample;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ final class CenterRollout {
     record Draw(SyntheticCountry.District d, double priority) {}
     List<Draw> draws = new ArrayList<>();
     for (int k = 0; k < n; k++) {
-      int i = java.util.Arrays.binarySearch(cum, rnd.nextDouble() * acc);
+      int i = Arrays.binarySearch(cum, rnd.nextDouble() * acc);
       i = i < 0 ? -i - 1 : i;
       SyntheticCountry.District d = ds.get(Math.min(i, ds.size() - 1));
       draws.add(new Draw(d, Math.log(d.women()) + 1.5 * SyntheticCountry.gaussian(rnd)));

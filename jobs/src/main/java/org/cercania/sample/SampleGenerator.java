@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class SampleGenerator {
     double outer = spec.ringsKm().get(2) * 1000;
     List<PointUnit> units = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
-      int i = java.util.Arrays.binarySearch(cum, rnd.nextDouble() * acc);
+      int i = Arrays.binarySearch(cum, rnd.nextDouble() * acc);
       SyntheticCountry.District d = ds.get(Math.min(i < 0 ? -i - 1 : i, ds.size() - 1));
       // Distance from the town: exponential, mean 2.5 km, at most 10 km.
       double r = Math.min(10_000, -2500 * Math.log(1 - rnd.nextDouble()));

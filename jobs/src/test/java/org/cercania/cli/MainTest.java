@@ -18,7 +18,7 @@ class MainTest {
 
   @Test
   void everyCommandPrintsItsHelp() {
-    List<String> names = List.of("sample", "ingest", "exposure", "panel", "estimate", "publish", "run", "did", "montecarlo");
+    List<String> names = List.of("sample", "ingest", "exposure", "panel", "estimate", "publish", "run", "report", "did", "montecarlo", "trial");
     assertEquals(names, List.copyOf(Main.commands().keySet()));
     for (String c : names) {
       Console.Run r = run(c, "--help");
@@ -34,6 +34,18 @@ class MainTest {
   }
 
   @Test
+  void trialActionsPrintTheirHelp() {
+    for (String a : List.of("assign", "estimate", "montecarlo")) {
+      Console.Run r = run("trial", a, "--help");
+      assertEquals(0, r.code(), a);
+      assertTrue(r.out().startsWith("usage: cercania trial " + a + " "), r.out());
+    }
+    Console.Run unknown = run("trial", "shuffle");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().startsWith("cercania trial: unknown action 'shuffle'"), unknown.err());
+  }
+
+  @Test
   void badUsageSaysWhatIsWrong() {
     Console.Run unknown = run("frobnicate");
     assertEquals(2, unknown.code());
@@ -41,12 +53,12 @@ class MainTest {
 
     Console.Run missing = run("did", "--input", "x.csv");
     assertEquals(2, missing.code());
-    assertEquals("cercania did: error [USAGE]: cercania did: missing required option --estimator (see 'cercania did --help')\n",
+    assertEquals("cercania did: error [USAGE]: missing required option --estimator (see 'cercania did --help')\n",
         missing.err());
 
     Console.Run noValue = run("sample", "--out");
     assertEquals(2, noValue.code());
-    assertEquals("cercania sample: error [USAGE]: cercania sample: option --out needs a value DIR\n", noValue.err());
+    assertEquals("cercania sample: error [USAGE]: option --out needs a value DIR\n", noValue.err());
 
     Console.Run badEstimator = run("did", "--estimator", "ols", "--input", "x.csv");
     assertEquals(2, badEstimator.code());

@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One panel row held in the test JVM, for brute-force computations independent of the Spark code. */
-record Obs(String unit, int time, int cohort, double y, double w, String cluster) {
+public record Obs(String unit, int time, int cohort, double y, double w, String cluster) {
 
-  boolean treated() {
+  public boolean treated() {
     return cohort > 0 && time >= cohort;
   }
 
   /** mpdta.csv parsed directly (unit countyreal, time year, cohort first.treat, outcome lemp). */
-  static List<Obs> mpdta() {
+  public static List<Obs> mpdta() {
     try {
       List<String> lines = Files.readAllLines(Mpdta.dir().resolve("mpdta.csv"));
       List<Obs> out = new ArrayList<>();
@@ -29,7 +29,7 @@ record Obs(String unit, int time, int cohort, double y, double w, String cluster
   }
 
   /** The rows of a simulated panel. */
-  static List<Obs> of(SimPanel sim) {
+  public static List<Obs> of(SimPanel sim) {
     List<Obs> out = new ArrayList<>();
     for (int i = 0; i < sim.cohort.length; i++) {
       for (int j = 0; j < sim.periods.length; j++) {

@@ -14,12 +14,12 @@ import org.apache.spark.sql.types.StructType;
  * A small simulated staggered panel: unit and period effects, a planted effect tau(g, t) from the
  * period of treatment on, optional noise, weights constant within unit and clusters of units.
  */
-final class SimPanel {
-  final int[] periods;
-  final int[] cohort;
-  final double[] weight;
-  final String[] cluster;
-  final double[][] y;
+public final class SimPanel {
+  public final int[] periods;
+  public final int[] cohort;
+  public final double[] weight;
+  public final String[] cluster;
+  public final double[][] y;
 
   SimPanel(int[] periods, int[] cohort, double[] weight, String[] cluster, double[][] y) {
     this.periods = periods;
@@ -30,11 +30,11 @@ final class SimPanel {
   }
 
   /** The planted effect of cohort g at period t (0 before g): heterogeneous by cohort and exposure. */
-  static double tau(int g, int t) {
+  public static double tau(int g, int t) {
     return t < g ? 0.0 : 0.5 + 0.1 * (g - 3) + 0.2 * (t - g);
   }
 
-  static SimPanel make(long seed, int units, int[] periods, int[] cohorts, double noise) {
+  public static SimPanel make(long seed, int units, int[] periods, int[] cohorts, double noise) {
     Random r = new Random(seed);
     int[] cohort = new int[units];
     double[] weight = new double[units];
@@ -56,7 +56,7 @@ final class SimPanel {
     return new SimPanel(periods, cohort, weight, cluster, y);
   }
 
-  static final StructType SCHEMA = DataTypes.createStructType(List.of(
+  public static final StructType SCHEMA = DataTypes.createStructType(List.of(
       DataTypes.createStructField("id", DataTypes.LongType, false),
       DataTypes.createStructField("period", DataTypes.IntegerType, false),
       DataTypes.createStructField("g", DataTypes.IntegerType, true),
@@ -64,7 +64,7 @@ final class SimPanel {
       DataTypes.createStructField("w", DataTypes.DoubleType, false),
       DataTypes.createStructField("cl", DataTypes.StringType, false)));
 
-  List<Row> rows() {
+  public List<Row> rows() {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < cohort.length; i++) {
       for (int j = 0; j < periods.length; j++) {
@@ -74,11 +74,25 @@ final class SimPanel {
     return rows;
   }
 
-  Dataset<Row> frame(SparkSession spark) {
+  public Dataset<Row> frame(SparkSession spark) {
     return spark.createDataFrame(rows(), SCHEMA);
   }
 
-  static DidSpec.Builder spec() {
+  public static DidSpec.Builder spec() {
     return DidSpec.builder("id", "period", "g", "y");
+  }
+
+  /** The planted ATT over treated observations, weighted by w when asked. */
+  public static double plantedAtt(SimPanel sim, boolean weighted) {
+    double num = 0;
+    double den = 0;
+    for (Obs o : Obs.of(sim)) {
+      if (o.treated()) {
+        double w = weighted ? o.w() : 1;
+        num += w * SimPanel.tau(o.cohort(), o.time());
+        den += w;
+      }
+    }
+    return num / den;
   }
 }

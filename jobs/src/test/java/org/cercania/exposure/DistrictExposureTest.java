@@ -15,6 +15,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.cercania.geo.DistrictAssignment;
 import org.cercania.geo.DistrictLocator;
 import org.cercania.geo.Vincenty;
 import org.cercania.io.TableSchema;
@@ -111,12 +112,12 @@ class DistrictExposureTest {
     assertEquals("010101", c2.getAs("ubigeo"));
     assertEquals("given", c2.getAs("ubigeo_source"));
     assertEquals("010102", c2.getAs("located_ubigeo"));
-    assertEquals(DistrictExposure.FLAG_OTHER_DISTRICT, c2.getAs("ubigeo_flag"));
+    assertEquals(DistrictAssignment.FLAG_OTHER_DISTRICT, c2.getAs("ubigeo_flag"));
     Row c3 = byId.get("C3");
     assertEquals("010103", c3.getAs("ubigeo"));
     assertEquals("point_in_polygon", c3.getAs("ubigeo_source"));
     assertNull(c3.getAs("ubigeo_flag"));
-    assertEquals(DistrictExposure.FLAG_UNKNOWN_UBIGEO, byId.get("C4").getAs("ubigeo_flag"));
+    assertEquals(DistrictAssignment.FLAG_UNKNOWN_UBIGEO, byId.get("C4").getAs("ubigeo_flag"));
     assertEquals("999999", byId.get("C4").getAs("ubigeo"));
   }
 
@@ -199,7 +200,7 @@ class DistrictExposureTest {
   @Test
   void realCentersOutsideTheirOwnPolygonAreFlagged(SparkSession spark) throws Exception {
     List<PeruData.Cem> cems = PeruData.cems();
-    DistrictLocator loc = DistrictExposure.locator(realDistricts(spark), DistrictExposure.DEFAULT_TOLERANCE_M);
+    DistrictLocator loc = DistrictExposure.locator(realDistricts(spark), DistrictAssignment.DEFAULT_TOLERANCE_M);
     long flagged = DistrictExposure.assignDistricts(spark, loc, realCenters(spark, cems)).where("ubigeo_flag is not null").count();
     assertEquals(436 - 383, flagged, "the data README: 383 of 436 points fall in their own UBIGEO polygon");
   }

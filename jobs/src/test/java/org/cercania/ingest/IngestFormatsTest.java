@@ -19,7 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.errors.CercaniaException;
 import org.cercania.io.Manifest;
-import org.cercania.io.Run;
+import org.cercania.io.RunLayout;
 import org.cercania.testing.Repo;
 import org.cercania.testing.SparkExtension;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class IngestFormatsTest {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("districts", BAD.resolve("districts.csv").toString());
     files.put("centers", FORMATS.resolve("centers.xlsx").toString());
-    IngestJob.SourceResult r = new IngestJob(spark, out.toString(), "x", 1.0).run(files).get(1);
+    IngestJob.SourceResult r = new IngestJob(spark, new RunLayout(out.toString()), "x", 1.0).run(files).get(1);
     assertEquals(List.of(5L, 3L, 2L, 2L), List.of(r.read(), r.accepted(), r.rejected(), r.fixed()));
     // Row 4 of the sheet is empty: skipped, and later rows keep their spreadsheet numbers.
     assertEquals(Map.of(5L, "MISSING_REQUIRED lat | required field 'lat' is empty",
@@ -67,7 +67,7 @@ class IngestFormatsTest {
 
   @Test
   void shapefileDistrictsAreReprojectedFromTheirPrj(SparkSession spark, @TempDir Path out) throws Exception {
-    IngestJob.SourceResult r = new IngestJob(spark, out.toString(), "s", 1.0).run(
+    IngestJob.SourceResult r = new IngestJob(spark, new RunLayout(out.toString()), "s", 1.0).run(
         Map.of("districts", FORMATS.resolve("districts_utm18s.shp").toString()),
         Map.of("districts", new SourceOptions(null, INEI, false, null))).get(0);
     assertEquals(List.of(5L, 4L, 1L, 1L), List.of(r.read(), r.accepted(), r.rejected(), r.fixed()));
@@ -84,7 +84,7 @@ class IngestFormatsTest {
 
   @Test
   void geoParquetDistrictsTakeTheirCrsFromTheMetadata(SparkSession spark, @TempDir Path out) throws Exception {
-    IngestJob.SourceResult r = new IngestJob(spark, out.toString(), "g", 1.0).run(
+    IngestJob.SourceResult r = new IngestJob(spark, new RunLayout(out.toString()), "g", 1.0).run(
         Map.of("districts", FORMATS.resolve("districts_utm18s.geoparquet.parquet").toString())).get(0);
     assertEquals(List.of(5L, 4L, 1L, 1L), List.of(r.read(), r.accepted(), r.rejected(), r.fixed()));
     Map<Long, String> rejects = rejects(spark, out, "districts");
@@ -101,11 +101,11 @@ class IngestFormatsTest {
   @Test
   void aWkbColumnIsReprojectedFromTheCrsGivenAsAnOption(SparkSession spark, @TempDir Path out) throws Exception {
     String file = FORMATS.resolve("districts_utm18s_wkb.parquet").toString();
-    new IngestJob(spark, out.toString(), "w", 1.0).run(Map.of("districts", file),
+    new IngestJob(spark, new RunLayout(out.toString()), "w", 1.0).run(Map.of("districts", file),
         Map.of("districts", SourceOptions.DEFAULT.reading(null, "EPSG:32718")));
     assertLonLat(districts(spark, out));
 
-    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.resolve("o").toString(), "w", 1.0)
+    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(out.resolve("o").toString()), "w", 1.0)
         .run(Map.of("districts", file), Map.of("districts", SourceOptions.DEFAULT.reading(null, "EPSG:999999"))));
     assertTrue(e.getMessage().startsWith("cannot read " + file + ": its CRS 'EPSG:999999' is not a known CRS ("), e.getMessage());
     assertFalse(Files.exists(out.resolve("o")));
@@ -128,7 +128,7 @@ class IngestFormatsTest {
     Map<String, String> name = new TreeMap<>();
     for (String encoding : new String[] {null, "ISO-8859-1"}) {
       Path out = dir.resolve("out-" + encoding);
-      new IngestJob(spark, out.toString(), "e", 1.0).run(files, Map.of("centers", SourceOptions.DEFAULT.reading(encoding, null)));
+      new IngestJob(spark, new RunLayout(out.toString()), "e", 1.0).run(files, Map.of("centers", SourceOptions.DEFAULT.reading(encoding, null)));
       name.put(String.valueOf(encoding), spark.read().format("delta").load(out + "/curated/centers").filter("center_id = 'C0'")
           .first().getAs("name"));
     }
@@ -160,13 +160,13 @@ class IngestFormatsTest {
     expected.put(noColumnParquet, noColumnParquet + ": required column 'geometry_wkt' is missing; columns present: IDDIST, NOMBDIST");
     expected.put(noDbf, "input file not found: " + dir.resolve("lonely.dbf"));
     for (Map.Entry<Path, String> x : expected.entrySet()) {
-      CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, dir.resolve("o").toString(), "u", 1.0)
+      CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(dir.resolve("o").toString()), "u", 1.0)
           .run(Map.of("districts", x.getKey().toString()), Map.of("districts", new SourceOptions(null, INEI, false, null))));
       assertEquals(x.getValue(), e.getMessage());
       assertEquals(org.cercania.errors.Errors.EXIT_INPUT, e.exitCode());
     }
     Path dbf = FORMATS.resolve("districts_utm18s.dbf");
-    CercaniaException notShp = assertThrows(CercaniaException.class, () -> new IngestJob(spark, dir.resolve("o").toString(), "u",
+    CercaniaException notShp = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(dir.resolve("o").toString()), "u",
         1.0).run(Map.of("districts", dbf.toString()), Map.of("districts", new SourceOptions("shapefile", INEI, false, null))));
     assertEquals("cannot read " + dbf + ": a Shapefile is given by its .shp file (its .dbf and .prj beside it)", notShp.getMessage());
     Map<Path, String> centers = new LinkedHashMap<>();
@@ -177,7 +177,7 @@ class IngestFormatsTest {
       Map<String, String> files = new LinkedHashMap<>();
       files.put("districts", BAD.resolve("districts.csv").toString());
       files.put("centers", x.getKey().toString());
-      CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, dir.resolve("o").toString(), "u", 1.0)
+      CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(dir.resolve("o").toString()), "u", 1.0)
           .run(files));
       assertEquals(x.getValue(), e.getMessage());
     }
@@ -230,6 +230,6 @@ class IngestFormatsTest {
   }
 
   private static JsonNode manifest(SparkSession spark, Path out, String runId) {
-    return Manifest.read(spark.sparkContext().hadoopConfiguration(), Run.of(out.toString(), runId).dir()).get("ingest").get("sources").get("districts");
+    return Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString()).runManifest(runId)).get("ingest").get("sources").get("districts");
   }
 }

@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.cercania.errors.CercaniaException;
 import org.cercania.io.Manifest;
 import org.cercania.io.Run;
+import org.cercania.io.RunLayout;
 import org.cercania.testing.Repo;
 import org.cercania.testing.SparkExtension;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class IngestJobTest {
   private static synchronized Path ingested(SparkSession spark) throws IOException {
     if (corpus == null) {
       Path out = Files.createTempDirectory("cercania-ingest-corpus");
-      new IngestJob(spark, out.toString(), "run-1", 1.0).run(allSources());
+      new IngestJob(spark, new RunLayout(out.toString()), "run-1", 1.0).run(allSources());
       corpus = out;
     }
     return corpus;
@@ -88,8 +89,8 @@ class IngestJobTest {
     Map<String, long[]> counts = Map.of("districts", new long[] {12, 6, 6}, "centers", new long[] {16, 6, 10},
         "population", new long[] {8, 2, 6}, "schools", new long[] {9, 4, 5}, "school_years", new long[] {11, 2, 9},
         "survey", new long[] {13, 2, 11}, "femicides", new long[] {9, 1, 8}, "hospitalizations", new long[] {11, 2, 9});
-    JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), Run.of(out.toString(), "run-1").dir()).get("ingest")
-        .get("sources");
+    JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString()).runManifest("run-1"))
+        .get("ingest").get("sources");
     for (Map.Entry<String, long[]> c : counts.entrySet()) {
       JsonNode s = sources.get(c.getKey());
       assertEquals(c.getValue()[0], s.get("rows_read").asLong(), c.getKey());
@@ -186,8 +187,8 @@ class IngestJobTest {
     assertEquals(1, spark.read().format("delta").load(out + "/curated/centers").filter("center_id = 'C11' AND ubigeo = '080101'")
         .count());
 
-    JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), Run.of(out.toString(), "run-1").dir()).get("ingest")
-        .get("sources");
+    JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString()).runManifest("run-1"))
+        .get("ingest").get("sources");
     assertEquals(2, sources.get("districts").get("rows_fixed").asLong());
     assertEquals(4, sources.get("centers").get("rows_fixed").asLong());
     // Reassigned: the curated row carries the district its point lies in; kept: the given code stays.
@@ -215,7 +216,7 @@ class IngestJobTest {
         "population", new SourceOptions(null, Map.of(), false, null,
             new SourceOptions.PopulationSplit(Map.of(2007, "c2007", 2022, "p2022"), 0.508)));
     Map<String, IngestJob.SourceResult> r = new TreeMap<>();
-    new IngestJob(spark, out.toString(), "peru", 1.0).run(files, options).forEach(x -> r.put(x.source(), x));
+    new IngestJob(spark, new RunLayout(out.toString()), "peru", 1.0).run(files, options).forEach(x -> r.put(x.source(), x));
     assertEquals(1834, r.get("districts").accepted());
     assertEquals(0, r.get("districts").rejected());
     // Every center accepted: the 4 whose UBIGEO is not among the 2007 codes are reassigned to the one polygon
@@ -263,7 +264,7 @@ class IngestJobTest {
     Map<String, String> files = Map.of("districts", BAD.resolve("districts.geojson").toString());
     Map<String, SourceOptions> options = Map.of("districts",
         new SourceOptions(null, Map.of("ubigeo", "IDDIST", "name", "NOMBDIST"), false, null));
-    IngestJob.SourceResult r = new IngestJob(spark, out.toString(), "g", 1.0).run(files, options).get(0);
+    IngestJob.SourceResult r = new IngestJob(spark, new RunLayout(out.toString()), "g", 1.0).run(files, options).get(0);
     assertEquals(List.of(8L, 3L, 5L, 2L), List.of(r.read(), r.accepted(), r.rejected(), r.fixed()));
     Map<Long, String> got = new TreeMap<>();
     for (Row x : spark.read().format("delta").load(out + "/rejects").collectAsList()) {
@@ -291,7 +292,7 @@ class IngestJobTest {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("districts", BAD.resolve("districts.csv").toString());
     files.put("centers", centers.toString());
-    new IngestJob(spark, out.resolve("o").toString(), "l", 1.0).run(files);
+    new IngestJob(spark, new RunLayout(out.resolve("o").toString()), "l", 1.0).run(files);
     Row c = spark.read().format("delta").load(out.resolve("o") + "/curated/centers").first();
     assertEquals("Cem Comisaría Lima", c.getAs("name"));
     assertEquals(-77.03, c.<Double>getAs("lon"), 0);
@@ -312,12 +313,12 @@ class IngestJobTest {
             + "\"features\" array)",
         none, "cannot read " + none + ": has no features");
     for (Map.Entry<Path, String> e : expected.entrySet()) {
-      CercaniaException x = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.resolve("o").toString(), "u",
+      CercaniaException x = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(out.resolve("o").toString()), "u",
           1.0).run(Map.of("districts", e.getKey().toString())));
       assertEquals(e.getValue(), x.getMessage());
       assertEquals(org.cercania.errors.Errors.EXIT_INPUT, x.exitCode());
     }
-    CercaniaException x = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.resolve("o").toString(), "u", 1.0)
+    CercaniaException x = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(out.resolve("o").toString()), "u", 1.0)
         .run(Map.of("districts", BAD.resolve("districts.csv").toString()), Map.of("districts",
             new SourceOptions("xls", Map.of(), false, null))));
     assertEquals("option --districts-format has value 'xls', expected csv, geojson, parquet, xlsx, shapefile", x.getMessage());
@@ -333,7 +334,7 @@ class IngestJobTest {
     Files.writeString(centers, Files.readString(BAD.resolve("centers.csv")).replace("C3,Outside,150101,-60.00,", "C3,Outside,150101,-77.00,"));
     Map<String, String> files = allSources();
     files.put("centers", centers.toString());
-    new IngestJob(spark, out.toString(), "run-1", 1.0).run(files); // the same run, its input corrected
+    new IngestJob(spark, new RunLayout(out.toString()), "run-1", 1.0).run(files); // the same run, its input corrected
     Map<String, String> after = rejectReasons(spark, out);
     before.remove("centers:3");
     assertEquals(before, after);
@@ -362,7 +363,7 @@ class IngestJobTest {
     files.put("centers", parquet.toString());
     Path out = dir.resolve("out");
     Map<String, IngestJob.SourceResult> r = new TreeMap<>();
-    new IngestJob(spark, out.toString(), "p", 1.0).run(files).forEach(x -> r.put(x.source(), x));
+    new IngestJob(spark, new RunLayout(out.toString()), "p", 1.0).run(files).forEach(x -> r.put(x.source(), x));
     // As the CSV, except row 10 (lon 'west'): as a double column it is empty, so MISSING_REQUIRED, not TYPE_MISMATCH.
     assertEquals(List.of(16L, 6L, 10L, 4L), List.of(r.get("centers").read(), r.get("centers").accepted(),
         r.get("centers").rejected(), r.get("centers").fixed()));
@@ -378,7 +379,7 @@ class IngestJobTest {
     Path truncated = dir.resolve("truncated.parquet");
     Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     files.put("centers", truncated.toString());
-    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, dir.resolve("o2").toString(), "t", 1.0)
+    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(dir.resolve("o2").toString()), "t", 1.0)
         .run(files));
     assertEquals("cannot read " + truncated + ": is not a readable Parquet file (truncated or corrupt)", e.getMessage());
     assertFalse(Files.exists(dir.resolve("o2")));
@@ -404,7 +405,7 @@ class IngestJobTest {
   void aSourceOverTheRejectionThresholdStopsTheJobBeforeAnythingIsWritten(SparkSession spark, @TempDir Path out) {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("districts", BAD.resolve("districts.csv").toString());
-    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.toString(), "r", 0.05).run(files));
+    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(out.toString()), "r", 0.05).run(files));
     assertEquals("districts (" + BAD.resolve("districts.csv") + "): 6 of 12 rows rejected (50.0%), above the 5.0% threshold "
         + "(cercania.ingest.max_reject_rate); by reason: {DUPLICATE_ID=1, GEOMETRY_INVALID=3, MISSING_REQUIRED=1, UBIGEO_FORMAT=1}. "
         + "Nothing was written.", e.getMessage());
@@ -419,14 +420,14 @@ class IngestJobTest {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("districts", BAD.resolve("districts.csv").toString());
     files.put("centers", noColumn.toString());
-    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.toString(), "r", 1.0).run(files));
+    CercaniaException e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(out.toString()), "r", 1.0).run(files));
     assertEquals(noColumn + ": required column 'lat' is missing; columns present: center_id, name, ubigeo, lon, opened_on",
         e.getMessage());
 
     Path empty = out.resolve("empty.csv");
     Files.writeString(empty, "");
     files.put("centers", empty.toString());
-    e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, out.toString(), "r", 1.0).run(files));
+    e = assertThrows(CercaniaException.class, () -> new IngestJob(spark, new RunLayout(out.toString()), "r", 1.0).run(files));
     assertEquals("cannot read " + empty + ": the file is empty (no header line)", e.getMessage());
   }
 
@@ -451,7 +452,7 @@ class IngestJobTest {
       Map<String, String> files = new LinkedHashMap<>();
       files.put("districts", dis.toString());
       files.put("population", pop.toString());
-      new IngestJob(spark, out.resolve("run").toString(), "r", 1.0).run(files);
+      new IngestJob(spark, new RunLayout(out.resolve("run").toString()), "r", 1.0).run(files);
     } finally {
       spark.conf().set("spark.sql.files.maxPartitionBytes", old);
     }
@@ -478,7 +479,7 @@ class IngestJobTest {
       first.put(t, spark.read().format("delta").load(out + "/" + t).localCheckpoint());
       versions.put(t, io.delta.tables.DeltaTable.forPath(spark, out + "/" + t).history(1).first().getLong(0));
     }
-    new IngestJob(spark, out.toString(), "run-1", 1.0).run(allSources());
+    new IngestJob(spark, new RunLayout(out.toString()), "run-1", 1.0).run(allSources());
     for (String t : tables) {
       frames.assertDataFrameNoOrderEquals(first.get(t), spark.read().format("delta").load(out + "/" + t));
       assertEquals(versions.get(t) + 1, io.delta.tables.DeltaTable.forPath(spark, out + "/" + t).history(1).first().getLong(0), t);
@@ -497,7 +498,7 @@ class IngestJobTest {
     java.time.LocalDate asOf = java.time.LocalDate.parse("2007-12-31");
     List<Row> accepted = spark.read().format("delta").load(out + "/curated/centers").collectAsList();
     long known = accepted.stream().filter(r -> !r.<java.sql.Date>getAs("opened_on").toLocalDate().isAfter(asOf)).count();
-    new IngestJob(spark, new Run(out.toString(), "default", "backfill", asOf), 1.0).run(allSources());
+    new IngestJob(spark, new Run(new RunLayout(out.toString()), "default", "backfill", asOf), 1.0).run(allSources());
     org.apache.spark.sql.Dataset<Row> centers = spark.read().format("delta").load(out + "/curated/centers");
     assertEquals(run1, centers.filter("run_id = 'run-1'").count(), "run-1's rows untouched");
     assertEquals(known, centers.filter("run_id = 'backfill'").count());
@@ -505,7 +506,7 @@ class IngestJobTest {
     assertEquals(0, centers.filter("run_id = 'backfill' AND center_id = 'C11'").count());
     assertTrue(centers.filter("run_id = 'backfill' AND center_id = 'C10'").first().isNullAt(centers.schema().fieldIndex("closed_on")));
     assertEquals(0, centers.filter("run_id = 'backfill' AND (opened_on > DATE'2007-12-31' OR closed_on > DATE'2007-12-31')").count());
-    JsonNode s = Manifest.read(spark.sparkContext().hadoopConfiguration(), out + "/runs/backfill").get("ingest").get("sources");
+    JsonNode s = Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString()).runManifest("backfill")).get("ingest").get("sources");
     assertEquals(run1 - known, s.get("centers").get("rows_after_as_of").asLong());
     for (String src : List.of("femicides", "survey", "school_years", "hospitalizations", "population")) {
       long later = spark.read().format("delta").load(out + "/curated/" + src).filter("run_id = 'run-1' AND year > 2007").count();

@@ -35,6 +35,6 @@ class DidCommandIT {
   void aBadOptionFailsWithAUsageMessageAndExitCode2(@TempDir Path out) throws Exception {
     Launcher.Result r = Launcher.run(out.resolve("bad.log"), "did", "--input", "nowhere.csv", "--bogus", "1");
     assertEquals(2, r.exitCode());
-    assertEquals(true, r.output().contains("cercania did: error [USAGE]: cercania did: unknown option '--bogus'"), r.output());
+    assertEquals(true, r.output().contains("cercania did: error [USAGE]: unknown option '--bogus'"), r.output());
   }
 }

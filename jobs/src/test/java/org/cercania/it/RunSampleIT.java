@@ -12,7 +12,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.panel.Outcome;
-import org.cercania.testing.PublishedTables;
 import org.cercania.testing.SparkExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,15 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 class RunSampleIT {
 
   @Test
-  void sampleRunRecoversPlantedEffectsAndPublishesReadableParquet(SparkSession spark, @TempDir Path out) throws Exception {
-    Launcher.Result r = Launcher.run(out.resolve("run.log"), "run", "--sample", "--out", out.toString());
-    assertEquals(0, r.exitCode(), "bin/cercania run --sample failed");
+  void sampleRunRecoversPlantedEffectsAndPublishesReadableParquet(SparkSession spark, @TempDir Path tmp) throws Exception {
+    // The run the cluster and fault tests compare with, made once per test JVM.
+    SampleRuns.Run run = SampleRuns.full();
+    Path out = run.out();
+    Launcher.Result r = run.result();
     System.out.printf("sample run wall time: %.1f s%n", r.seconds());
-    for (String stage : List.of("[ingest]", "[exposure]", "[panel]", "[estimate]", "[publish]")) {
+    for (String stage : List.of("[ingest]", "[exposure]", "[panel]", "[estimate]", "[diagnostics]", "[publish]", "[report]")) {
       assertTrue(r.output().contains(stage + " done in"), stage + " reported its end");
     }
 
-    Path snapshot = PublishedTables.current(out);
+    Path snapshot = PublishedTables.snapshot(out);
     List<Row> est = spark.read().parquet(snapshot.resolve("estimates").toString()).collectAsList();
     Set<String> outcomes = new HashSet<>();
     for (Row e : est) {
@@ -69,11 +70,12 @@ class RunSampleIT {
     System.out.println("published rows with suppressed cells: " + suppressed);
 
     // The published tables are plain Parquet that pandas and duckdb read, through CURRENT (as the README shows).
-    Path py = out.resolve("read.py");
+    Path py = tmp.resolve("read.py");
     Files.writeString(py, "import sys, pathlib, pandas as pd\n"
         + "pub = pathlib.Path(sys.argv[1]) / 'published'\n"
         + "snap = pub / (pub / 'CURRENT').read_text().strip()\n"
-        + "for t in ['estimates', 'event_study', 'truth', 'manifest']:\n"
+        + "for t in ['estimates', 'event_study', 'truth', 'manifest', 'district_exposure', 'center_openings',\n"
+        + "          'district_polygons', 'ingest_summary', 'bacon', 'pretests']:\n"
         + "    df = pd.read_parquet(snap / t)\n"
         + "    print(t, len(df))\n"
         + "import duckdb\n"
@@ -83,5 +85,6 @@ class RunSampleIT {
     assertEquals(0, p.waitFor(), "pandas could not read the published tables:\n" + pyOut);
     assertTrue(pyOut.contains("estimates " + est.size()), pyOut);
     assertTrue(pyOut.contains("duckdb estimates " + est.size()), pyOut);
+    ReportChecks.assertReport(out);
   }
 }

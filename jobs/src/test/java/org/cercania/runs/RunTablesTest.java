@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
 import org.cercania.config.Settings;
 import org.cercania.io.Manifest;
 import org.cercania.io.Run;
+import org.cercania.io.RunLayout;
 import org.cercania.publish.Snapshot;
 import org.cercania.testing.SparkExtension;
 import org.junit.jupiter.api.Test;
@@ -52,17 +53,17 @@ class RunTablesTest {
   @Test
   void aRerunReplacesOnlyItsOwnRowsAndLeavesTheContentUnchanged(SparkSession spark, @TempDir Path dir) {
     String out = dir.toString();
-    Run a = new Run(out, "s", "run-a", null);
-    Run b = new Run(out, "s", "run-b", null);
-    assertEquals(2, a.write(rows(spark, "x", 1.0, "y", 2.0), "t", null));           // version 0
-    assertEquals(1, b.write(rows(spark, "x", 9.0), "t", null));                      // version 1
+    Run a = new Run(new RunLayout(out), "s", "run-a", null);
+    Run b = new Run(new RunLayout(out), "s", "run-b", null);
+    assertEquals(2, a.write(rows(spark, "x", 1.0, "y", 2.0), out + "/t", null));           // version 0
+    assertEquals(1, b.write(rows(spark, "x", 9.0), out + "/t", null));                      // version 1
     List<String> before = content(spark, out + "/t");
     assertEquals(List.of("[s,run-a,x,1.0]", "[s,run-a,y,2.0]", "[s,run-b,x,9.0]"), before);
-    assertEquals(2, a.write(rows(spark, "x", 1.0, "y", 2.0), "t", null));           // version 2: the rerun
+    assertEquals(2, a.write(rows(spark, "x", 1.0, "y", 2.0), out + "/t", null));           // version 2: the rerun
     assertEquals(before, content(spark, out + "/t"), "a rerun leaves the content unchanged");
     assertEquals(3, DeltaTable.forPath(spark, out + "/t").history().count(), "each write is one commit");
-    assertEquals(1, a.write(rows(spark, "x", 5.0), "t", null));                      // version 3: run-a changed
-    assertEquals(List.of("[x,9.0]"), b.stage(spark, "t", "test").collectAsList().stream().map(Row::toString).toList());
+    assertEquals(1, a.write(rows(spark, "x", 5.0), out + "/t", null));                      // version 3: run-a changed
+    assertEquals(List.of("[x,9.0]"), b.read(spark, out + "/t", "test").collectAsList().stream().map(Row::toString).toList());
     // Time travel: version 2 still holds run-a's first rows.
     assertEquals(2, spark.read().format("delta").option("versionAsOf", 2).load(out + "/t").filter("run_id = 'run-a'").count());
 
@@ -73,7 +74,8 @@ class RunTablesTest {
   }
 
   private static RunHistory.Entry history(SparkSession spark, String out, String id) {
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), out + "/runs/" + id, "run", Manifest.newSection().put("run_id", id));
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), new RunLayout(out).runManifest(id), "run",
+        Manifest.newSection().put("run_id", id));
     return RunHistory.of(spark, out).stream().filter(e -> e.runId().equals(id)).findFirst().orElseThrow();
   }
 
@@ -103,12 +105,12 @@ class RunTablesTest {
   void retentionRemovesOldRunsButNotTheCurrentOneAndVacuumEndsTheirTimeTravel(SparkSession spark, @TempDir Path dir)
       throws Exception {
     String out = dir.toString();
-    Run old = new Run(out, "s", "old", null);
-    Run current = new Run(out, "s", "current", null);
-    Run recent = new Run(out, "s", "recent", null);
-    old.write(rows(spark, "x", 1.0), "t", null);
-    current.write(rows(spark, "x", 2.0), "t", null);
-    recent.write(rows(spark, "x", 3.0), "t", null);
+    Run old = new Run(new RunLayout(out), "s", "old", null);
+    Run current = new Run(new RunLayout(out), "s", "current", null);
+    Run recent = new Run(new RunLayout(out), "s", "recent", null);
+    old.write(rows(spark, "x", 1.0), out + "/t", null);
+    current.write(rows(spark, "x", 2.0), out + "/t", null);
+    recent.write(rows(spark, "x", 3.0), out + "/t", null);
     String longAgo = Instant.now().minus(Duration.ofDays(30)).toString();
     for (Run r : List.of(old, current)) {
       Files.createDirectories(Path.of(r.dir()));
@@ -116,7 +118,7 @@ class RunTablesTest {
           + longAgo + "\"}}", StandardCharsets.UTF_8);
       Files.createDirectories(Path.of(Snapshot.dir(out, r.runId())));
     }
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), recent.dir(), "run", Manifest.newSection());
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), recent.manifest(), "run", Manifest.newSection());
     Snapshot.point(spark.sparkContext().hadoopConfiguration(), out, "current");
     long filesBefore = parquetFiles(dir.resolve("t"));
 

@@ -1,0 +1,257 @@
+package org.cercania.did.cs;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.cercania.did.DidSpec;
+import scala.Tuple2;
+
+/**
+ * Pass (c): every unit's influence-function value for every target (each estimated ATT(g,t),
+ * then each aggregation of {@link CsAggregation}), from the broadcast cell fits and target
+ * coefficients; summed by cluster (a groupBy(cluster) when a cluster column is given, none when
+ * units are the clusters), then one treeAggregate over clusters giving sum_c S_c^2 for every
+ * target, the cross-products of the pre-treatment cells (Wald pre-test) and, when bootstrapping,
+ * all B draws sum_c xi_{c,b} Sbar_c as one B x T array (not B Spark jobs).
+ */
+final class InfluencePass {
+  private InfluencePass() {}
+
+  /** What the driver gets back: O(T + P^2 + B * T) numbers. */
+  static final class Result implements Serializable {
+    /** Clusters buffered before their bootstrap terms are added, so each draw's row stays in cache. */
+    private static final int BATCH = 64;
+    /** Clusters whose multiplier combinations are tabulated together (2^GROUP sums). */
+    private static final int GROUP = 8;
+    final double[] sumSq;
+    final double[] cross;
+    /** Number of pre-treatment cells: cross is np x np. */
+    private final int np;
+    final double[] boot;
+    long clusters;
+    private final long seed;
+    private final int draws;
+    private final CsOptions.Multiplier kind;
+    private final double[][] pendingS;
+    private final long[] pendingHash;
+    private final double[] pendingInv;
+    private int pending;
+
+    Result(int targets, int pre, long seed, int draws, CsOptions.Multiplier kind) {
+      sumSq = new double[targets];
+      cross = new double[pre * pre];
+      np = pre;
+      boot = new double[draws * targets];
+      this.seed = seed;
+      this.draws = draws;
+      this.kind = kind;
+      int batch = draws > 0 ? BATCH : 0;
+      pendingS = new double[batch][];
+      pendingHash = new long[batch];
+      pendingInv = new double[batch];
+    }
+
+    /** Adds one cluster: S its psi sums, count its number of units. */
+    Result add(String clusterId, double[] s, long count, int[] pre) {
+      int nt = sumSq.length;
+      clusters++;
+      for (int t = 0; t < nt; t++) {
+        sumSq[t] += s[t] * s[t];
+      }
+      for (int i = 0; i < np; i++) {
+        double si = s[pre[i]];
+        for (int j = i; j < np; j++) {
+          cross[i * np + j] += si * s[pre[j]];
+        }
+      }
+      if (draws > 0) {
+        pendingS[pending] = s;
+        pendingHash[pending] = MultiplierBootstrap.clusterHash(clusterId, seed);
+        pendingInv[pending] = 1.0 / count;
+        if (++pending == pendingS.length) {
+          flush();
+        }
+      }
+      return this;
+    }
+
+    /**
+     * Adds the buffered clusters' terms to every bootstrap draw. A multiplier takes one of two
+     * values, so for each group of up to 8 clusters the 2^8 possible signed sums are tabulated
+     * once (each from a previous one by one vector addition) and a draw adds the one its 8
+     * multipliers select: one vector addition per draw and group instead of 8.
+     */
+    Result flush() {
+      int nt = sumSq.length;
+      double lo = MultiplierBootstrap.low(kind);
+      double step = MultiplierBootstrap.high(kind) - lo;
+      for (int g0 = 0; g0 < pending; g0 += GROUP) {
+        int k = Math.min(GROUP, pending - g0);
+        double[][] table = new double[1 << k][nt];
+        for (int c = 0; c < k; c++) {
+          double[] s = pendingS[g0 + c];
+          double scale = lo * pendingInv[g0 + c];
+          for (int t = 0; t < nt; t++) {
+            table[0][t] += scale * s[t];
+          }
+        }
+        for (int m = 1; m < table.length; m++) {
+          int bit = Integer.numberOfTrailingZeros(m);
+          double[] prev = table[m & (m - 1)];
+          double[] s = pendingS[g0 + bit];
+          double scale = step * pendingInv[g0 + bit];
+          double[] cur = table[m];
+          for (int t = 0; t < nt; t++) {
+            cur[t] = prev[t] + scale * s[t];
+          }
+        }
+        for (int b = 0; b < draws; b++) {
+          int m = 0;
+          for (int c = 0; c < k; c++) {
+            if (!MultiplierBootstrap.isLow(pendingHash[g0 + c], b, kind)) {
+              m |= 1 << c;
+            }
+          }
+          double[] row = table[m];
+          int off = b * nt;
+          for (int t = 0; t < nt; t++) {
+            boot[off + t] += row[t];
+          }
+        }
+      }
+      Arrays.fill(pendingS, 0, pending, null);
+      pending = 0;
+      return this;
+    }
+
+    Result merge(Result o) {
+      flush();
+      o.flush();
+      for (int i = 0; i < sumSq.length; i++) {
+        sumSq[i] += o.sumSq[i];
+      }
+      for (int i = 0; i < cross.length; i++) {
+        cross[i] += o.cross[i];
+      }
+      for (int i = 0; i < boot.length; i++) {
+        boot[i] += o.boot[i];
+      }
+      clusters += o.clusters;
+      return this;
+    }
+
+    /** The pre-treatment cross-products, mirrored from the upper triangle the passes fill. */
+    private Result finish() {
+      flush();
+      for (int i = 0; i < np; i++) {
+        for (int j = 0; j < i; j++) {
+          cross[i * np + j] = cross[j * np + i];
+        }
+      }
+      return this;
+    }
+  }
+
+  /** Sparse rows of the map from cell psi to target psi, plus the cohort and constant terms. */
+  static final class TargetMap implements Serializable {
+    final int[][] idx;
+    final double[][] val;
+    final double[][] cohortCoef;
+    final double[] constant;
+
+    TargetMap(List<CsAggregation.Target> targets) {
+      int nt = targets.size();
+      idx = new int[nt][];
+      val = new double[nt][];
+      cohortCoef = new double[nt][];
+      constant = new double[nt];
+      for (int t = 0; t < nt; t++) {
+        CsAggregation.Target tg = targets.get(t);
+        double[] a = tg.cellCoef();
+        int nz = 0;
+        for (double v : a) {
+          nz += v != 0 ? 1 : 0;
+        }
+        idx[t] = new int[nz];
+        val[t] = new double[nz];
+        int q = 0;
+        for (int c = 0; c < a.length; c++) {
+          if (a[c] != 0) {
+            idx[t][q] = c;
+            val[t][q++] = a[c];
+          }
+        }
+        cohortCoef[t] = tg.cohortCoef();
+        constant[t] = tg.constant();
+      }
+    }
+  }
+
+  static Result run(AttGt est, List<CsAggregation.Target> targets, int[] pre, DidSpec spec, CsOptions options) {
+    JavaRDD<UnitRow> units = est.panel.units;
+    GtCell[] cells = est.cells.toArray(new GtCell[0]);
+    CellModel[] models = est.models;
+    TargetMap map = new TargetMap(targets);
+    int[] cohorts = est.panel.cohorts;
+    int p = est.panel.p;
+    boolean includeEarly = est.includeEarly;
+    int nt = targets.size();
+    int draws = Math.max(0, spec.bootstrap());
+    long seed = spec.seed();
+    CsOptions.Multiplier kind = options.multiplier();
+    JavaRDD<UnitRow> used = units.filter(u -> u.status == UnitRow.OK || (includeEarly && u.status == UnitRow.EARLY));
+    Result zero = new Result(nt, pre.length, seed, draws, kind);
+    if (spec.cluster() == null) {
+      return used.treeAggregate(zero, (acc, u) -> acc.add(u.cluster, psi(u, cells, models, map, cohorts, p), 1, pre),
+          Result::merge, 2).finish();
+    }
+    JavaPairRDD<String, double[]> byCluster = used
+        .mapToPair(u -> {
+          double[] s = psi(u, cells, models, map, cohorts, p);
+          double[] withCount = Arrays.copyOf(s, s.length + 1);
+          withCount[s.length] = 1;
+          return new Tuple2<>(u.cluster, withCount);
+        })
+        .reduceByKey(PropensityScore::add);
+    return byCluster.treeAggregate(zero,
+        (acc, kv) -> acc.add(kv._1(), Arrays.copyOf(kv._2(), nt), Math.round(kv._2()[nt]), pre),
+        Result::merge, 2).finish();
+  }
+
+  /** psi of one unit for every target. */
+  static double[] psi(UnitRow u, GtCell[] cells, CellModel[] models, TargetMap map, int[] cohorts, int p) {
+    double[] cellPsi = new double[cells.length];
+    double[] x = new double[p + 1];
+    if (u.status == UnitRow.OK) {
+      for (GtCell c : cells) {
+        CellModel m = models[c.index()];
+        if (m == null) {
+          continue;
+        }
+        int role = c.role(u.cohort);
+        if (CellStatistics.group(u, c, role) < 0) {
+          continue;
+        }
+        CellStatistics.design(u, c, p, x);
+        cellPsi[c.index()] = m.psi(u, c, role, x);
+      }
+    }
+    int gi = Arrays.binarySearch(cohorts, u.cohort);
+    double[] out = new double[map.idx.length];
+    for (int t = 0; t < out.length; t++) {
+      double s = map.constant[t];
+      int[] ix = map.idx[t];
+      double[] v = map.val[t];
+      for (int q = 0; q < ix.length; q++) {
+        s += v[q] * cellPsi[ix[q]];
+      }
+      if (gi >= 0) {
+        s += u.weight * map.cohortCoef[t][gi];
+      }
+      out[t] = s;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,270 @@
+package org.cercania.did.imputation;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.cercania.did.DidResult;
+import org.cercania.did.DidSpec;
+import org.cercania.did.EstimatorResult;
+import org.cercania.did.OverallAtt;
+import org.cercania.did.PanelChecks;
+import org.cercania.did.PanelEstimator;
+import org.cercania.did.imputation.Layout.Ob;
+import org.cercania.errors.Errors;
+import org.cercania.io.TableSchema;
+import org.cercania.spark.JobGroup;
+import scala.Tuple2;
+
+/**
+ * Borusyak, Jaravel and Spiess's imputation estimator (estimator "imputation"), defined by R
+ * didimputation's {@code did_imputation(data, yname, gname, tname, idname[, horizon = TRUE])} with
+ * its default first stage {@code ~ 0 | unit + period}.
+ *
+ * <p>Estimation: unit and period fixed effects are fitted by (weighted) least squares on the
+ * untreated observations only (never treated, cohorts after the last period, and periods before a
+ * unit's cohort); each treated observation's untreated outcome is imputed as alpha_i + lambda_t and
+ * tau_it = y_it - alpha_i - lambda_t. Output rows ({@code coefficients}): {@code ATT}, the weighted
+ * mean of tau_it over the treated observations (didimputation's "treat"), and {@code tau::e} for
+ * each event time e = t - g >= 0 (didimputation's horizon = TRUE rows "e"; only e up to
+ * the spec's {@code eventMax} when given). A treated observation whose unit has no untreated observation,
+ * or whose period has none, cannot be imputed: it is left out of every estimate (didimputation
+ * drops its NA prediction) and reported in a message with a count.
+ *
+ * <p>Standard errors ({@code se_convention = "bjs_conservative"}): BJS's conservative clustered
+ * variance as didimputation computes it: sqrt(sum over clusters of (sum_it v_it r_it)^2), where for
+ * treated observations v_it is the estimate's weight w_it / sum(w) and r_it = tau_it - tau_bar_gt,
+ * tau_bar_gt the average of tau within its cohort x period cell weighted by v^2 (so by w^2; no
+ * leave-one-out), and for untreated observations r_it is the first-stage residual and
+ * v_it = -w_it z_it'(Z0'W Z0)^-1 Z1'v1, the weight of the observation in the imputed outcomes. No
+ * small-sample factor. With unit weights this is exactly didimputation's formula; with non-constant
+ * weights didimputation (0.4/0.5) uses (Z0'W^2 Z0)^-1 Z1'W v1 instead, which is not the weight of
+ * the observation in its own weighted estimate: here the BJS weights (as the Stata did_imputation)
+ * are used, so weighted standard errors differ from didimputation's.
+ *
+ * <p>Spark passes, nothing per unit collected: (0) one aggregation by (cohort, period) for periods,
+ * event times and periods without untreated observations; (a) one shuffle grouping each unit's
+ * observations, cached; (1) a tree aggregation of the normal equations of the period effects after
+ * the unit effects are concentrated out (T x T: diag(W_t) - sum_i w_it w_is / W_i, for the first
+ * stage and, with other right-hand sides, for the v weights of every reported estimate); the driver
+ * solves these T x T systems; (2) a tree aggregation of tau sums and of the cohort x period means
+ * tau_bar; (3) each unit's v r summed by cluster, then one tree aggregation of their squares.
+ * Not implemented: covariates in the first stage, anticipation, the pre-trend regression
+ * (didimputation's {@code pretrends}) and user-supplied weights for aggregation (wtr).
+ */
+public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelSpiess.Result> {
+  static final String NAME = "imputation";
+  public static final String ATT = "ATT";
+  public static final String PREFIX = "tau::";
+  public static final String SE_CONVENTION = "bjs_conservative";
+  static final double DISCONNECTED_TOL = 1e-10;
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * The common result and the number of treated observations that could not be imputed (unit or
+   * period without an untreated observation).
+   */
+  public record Result(DidResult did, long notImputed) implements EstimatorResult {}
+
+  /** What pass 0 finds: the layout, and the treated observations in periods without untreated ones. */
+  private record Counts(Layout layout, long lonelyPeriodObs) {}
+
+  @Override
+  protected void check(DidSpec spec) {
+    if (!spec.covariates().isEmpty()) {
+      throw Errors.estimation(NAME, "covariates in the first stage are not supported: the untreated model is unit + period fixed effects");
+    }
+    if (spec.anticipation() != 0) {
+      throw Errors.estimation(NAME, "anticipation is not supported (didimputation has no such option): set anticipation to 0");
+    }
+  }
+
+  @Override
+  protected Result fit(Dataset<Row> panel, DidSpec spec, List<String> notes) {
+    SparkSession spark = panel.sparkSession();
+    Dataset<Row> p = PanelChecks.complete(panel, spec);
+    Column w = spec.weights() == null ? lit(1.0) : col(spec.weights()).cast("double");
+    // Pass 0: counts by cohort and period.
+    List<Row> counts = JobGroup.run(spark, "imputation: cohort x period counts",
+        () -> p.groupBy(col(spec.cohort()), col(spec.time()).cast("int").as(spec.time())).agg(count(lit(1)), sum(w)).collectAsList());
+    Counts c = layout(counts, spec, notes);
+    Layout layout = c.layout();
+    // Pass (a): each unit's observations, cached.
+    JavaPairRDD<String, List<Ob>> units = JobGroup.run(spark, "imputation: unit rows", () -> unitRows(p, w, spec, layout));
+    try {
+      return estimate(spark, units, layout, c.lonelyPeriodObs(), notes);
+    } finally {
+      units.unpersist(false);
+    }
+  }
+
+  /** Passes 1 to 3 on the cached unit rows, and the coefficients table. */
+  private static Result estimate(SparkSession spark, JavaPairRDD<String, List<Ob>> units, Layout layout, long lonelyPeriodObs,
+      List<String> notes) {
+    int nT = layout.periods().length;
+    int k = layout.targets();
+    NormalEquations ne = JobGroup.run(spark, "imputation: normal equations of the period effects",
+        () -> units.values().treeAggregate(new NormalEquations(nT, k), (acc, obs) -> acc.addUnit(obs, layout), NormalEquations::merge, 2));
+    if (ne.lonelyObs > 0) {
+      notes.add(ne.lonelyObs + " treated observations of " + ne.lonelyUnits + " units cannot be imputed: the unit has no"
+          + " untreated observation; they are left out of the estimates");
+    }
+    if (ne.used[0] == 0) {
+      throw Errors.estimation(NAME, "no treated observation can be imputed (see the messages above): " + String.join("; ", notes));
+    }
+    PeriodSystem sys = PeriodSystem.solve(ne, layout);
+    double[] lambda = sys.solve(ne.r);
+    double[][] ell = new double[k][];
+    double[] total = new double[k];
+    for (int j = 0; j < k; j++) {
+      double[] b = new double[nT];
+      for (int s = 0; s < nT; s++) {
+        b[s] = ne.omega[j * nT + s] - ne.q[j * nT + s];
+        total[j] += ne.omega[j * nT + s];
+      }
+      ell[j] = sys.solve(b);
+    }
+    int cells = layout.cohorts().length * nT;
+    TauSums ts = JobGroup.run(spark, "imputation: treatment effects", () -> units.values().treeAggregate(new TauSums(k, cells),
+        (acc, obs) -> UnitArithmetic.addTaus(acc, obs, layout, lambda), TauSums::merge, 2));
+    double[] tauBar = new double[cells];
+    for (int c = 0; c < cells; c++) {
+      tauBar[c] = ts.w2[c] > 0 ? ts.w2tau[c] / ts.w2[c] : 0;
+    }
+    double[] meat = JobGroup.run(spark, "imputation: clustered variance", () -> meat(units, layout, lambda, ell, total, tauBar));
+    return coefficients(spark, layout, ne, ts, total, meat, lonelyPeriodObs + ne.lonelyObs, notes);
+  }
+
+  /** Pass 0's findings: periods, periods with untreated observations, event times, treated cohorts. */
+  private static Counts layout(List<Row> counts, DidSpec spec, List<String> notes) {
+    TreeSet<Integer> periodSet = new TreeSet<>();
+    counts.forEach(r -> periodSet.add(r.getInt(1)));
+    if (periodSet.isEmpty()) {
+      throw Errors.estimation(NAME, "no observations with a non-null " + spec.outcome() + ", " + spec.time() + " and " + spec.unit());
+    }
+    int[] periods = periodSet.stream().mapToInt(Integer::intValue).toArray();
+    int nT = periods.length;
+    boolean[] active = new boolean[nT];
+    TreeMap<Integer, Long> treatedIn = new TreeMap<>();
+    TreeSet<Integer> events = new TreeSet<>();
+    TreeSet<Integer> cohorts = new TreeSet<>();
+    long untreatedRows = 0;
+    long treatedRows = 0;
+    for (Row r : counts) {
+      int cohort = r.getInt(0);
+      int ti = Arrays.binarySearch(periods, r.getInt(1));
+      if (cohort > 0 && r.getInt(1) >= cohort) {
+        treatedIn.merge(ti, r.getLong(2), Long::sum);
+        events.add(r.getInt(1) - cohort);
+        cohorts.add(cohort);
+        treatedRows += r.getLong(2);
+      } else if (r.getDouble(3) > 0) {
+        active[ti] = true;
+        untreatedRows += r.getLong(2);
+      }
+    }
+    if (treatedRows == 0) {
+      throw Errors.estimation(NAME, "no treated observations: every cohort is 0 or after the last period");
+    }
+    if (untreatedRows == 0) {
+      throw Errors.estimation(NAME, "no untreated observations (never treated or not yet treated) to fit the untreated outcome model");
+    }
+    long lonelyPeriodObs = 0;
+    List<String> lonelyPeriods = new ArrayList<>();
+    for (Map.Entry<Integer, Long> e : treatedIn.entrySet()) {
+      if (!active[e.getKey()]) {
+        lonelyPeriodObs += e.getValue();
+        lonelyPeriods.add(String.valueOf(periods[e.getKey()]));
+      }
+    }
+    if (lonelyPeriodObs > 0) {
+      notes.add(lonelyPeriodObs + " treated observations cannot be imputed: no untreated observation in period(s) "
+          + String.join(", ", lonelyPeriods) + "; they are left out of the estimates");
+    }
+    int[] horizons = events.stream().mapToInt(Integer::intValue)
+        .filter(e -> spec.eventMax() == null || e <= spec.eventMax()).toArray();
+    return new Counts(new Layout(periods, active, horizons, cohorts.stream().mapToInt(Integer::intValue).toArray()), lonelyPeriodObs);
+  }
+
+  /** Each unit's observations in one list (one shuffle), cached for passes 1 to 3. */
+  private static JavaPairRDD<String, List<Ob>> unitRows(Dataset<Row> p, Column w, DidSpec spec, Layout layout) {
+    int[] periods = layout.periods();
+    JavaPairRDD<String, List<Ob>> units = p
+        .select(col(spec.unit()).cast("string"), col(spec.time()).cast("int"), col(spec.outcome()).cast("double"), w,
+            col(spec.clusterColumn()).cast("string"), col(spec.cohort()).cast("int"))
+        .javaRDD()
+        .mapToPair(r -> new Tuple2<>(r.getString(0),
+            new Ob(Arrays.binarySearch(periods, r.getInt(1)), r.getDouble(2), r.getDouble(3), r.getString(4), r.getInt(5))))
+        .aggregateByKey(new ArrayList<Ob>(), (l, o) -> {
+          l.add(o);
+          return l;
+        }, (a, b) -> {
+          a.addAll(b);
+          return a;
+        })
+        .mapValues(l -> (List<Ob>) l);
+    return units.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** Pass 3: v * r summed by cluster, then squared and summed per target; the last element counts the clusters. */
+  private static double[] meat(JavaPairRDD<String, List<Ob>> units, Layout layout, double[] lambda, double[][] ell, double[] total,
+      double[] tauBar) {
+    int k = layout.targets();
+    return units.values().flatMapToPair(obs -> UnitArithmetic.contributions(obs, layout, lambda, ell, total, tauBar).iterator())
+        .reduceByKey((a, b) -> {
+          Layout.add(a, b);
+          return a;
+        })
+        .values()
+        .treeAggregate(new double[k + 1], (acc, s) -> {
+          for (int j = 0; j < k; j++) {
+            acc[j] += s[j] * s[j];
+          }
+          acc[k] += 1;
+          return acc;
+        }, (a, b) -> {
+          Layout.add(a, b);
+          return a;
+        }, 2);
+  }
+
+  /** The coefficients table (ATT, then tau::e by event time) and the overall ATT. */
+  private static Result coefficients(SparkSession spark, Layout layout, NormalEquations ne, TauSums ts, double[] total, double[] meat,
+      long notImputed, List<String> notes) {
+    int[] horizons = layout.horizons();
+    long nObs = ne.untreatedObs + ne.used[0];
+    long clusters = (long) meat[layout.targets()];
+    List<Row> rows = new ArrayList<>();
+    double att = ts.num[0] / total[0];
+    rows.add(RowFactory.create(ATT, att, Math.sqrt(meat[0]), SE_CONVENTION, nObs, clusters));
+    for (int h = 0; h < horizons.length; h++) {
+      if (ne.used[h + 1] == 0) {
+        notes.add("event time " + horizons[h] + ": no treated observation can be imputed; no " + PREFIX + horizons[h] + " row");
+        continue;
+      }
+      rows.add(RowFactory.create(PREFIX + horizons[h], ts.num[h + 1] / total[h + 1], Math.sqrt(meat[h + 1]), SE_CONVENTION,
+          nObs, clusters));
+    }
+    Dataset<Row> table = spark.createDataFrame(rows, TableSchema.load("coefficients").structType());
+    OverallAtt overall = OverallAtt.normal("term " + ATT, att, Math.sqrt(meat[0]), nObs);
+    return new Result(new DidResult(NAME, Map.of("coefficients", table), notes, overall), notImputed);
+  }
+}

@@ -1,0 +1,105 @@
+package org.cercania.did.imputation;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.cercania.did.imputation.Layout.Ob;
+import scala.Tuple2;
+
+/**
+ * The per-unit arithmetic of the imputation passes, run on the executors over one unit's
+ * observations at a time: its fixed effect given the period effects (pass 2 and 3), its imputed
+ * treatment effects (pass 2) and its contributions v r to the clustered variance (pass 3).
+ */
+final class UnitArithmetic {
+  private UnitArithmetic() {}
+
+  /** The unit's fixed effect {alpha_i, W_i} given the period effects, null without untreated observations. */
+  static double[] unitEffect(List<Ob> obs, Layout layout, double[] lambda) {
+    double wi = 0;
+    double s = 0;
+    for (Ob o : obs) {
+      if (!layout.treated(o)) {
+        wi += o.w();
+        s += o.w() * (o.y() - lambda[o.t()]);
+      }
+    }
+    return wi > 0 ? new double[] {s / wi, wi} : null;
+  }
+
+  /** Pass 2 for one unit: its imputed treatment effects added to the tau sums and the cohort x period sums. */
+  static TauSums addTaus(TauSums acc, List<Ob> obs, Layout layout, double[] lambda) {
+    double[] fe = unitEffect(obs, layout, lambda);
+    if (fe == null) {
+      return acc;
+    }
+    for (Ob o : obs) {
+      if (layout.imputable(o)) {
+        double tau = o.y() - fe[0] - lambda[o.t()];
+        acc.num[0] += o.w() * tau;
+        int h = layout.horizon(o);
+        if (h > 0) {
+          acc.num[h] += o.w() * tau;
+        }
+        int c = layout.cell(o);
+        acc.w2tau[c] += o.w() * o.w() * tau;
+        acc.w2[c] += o.w() * o.w();
+      }
+    }
+    return acc;
+  }
+
+  /** Pass 3 for one unit: sum of v * r per cluster and target. */
+  static List<Tuple2<String, double[]>> contributions(List<Ob> obs, Layout layout, double[] lambda, double[][] ell,
+      double[] total, double[] tauBar) {
+    int k = layout.targets();
+    Map<String, double[]> sums = new HashMap<>();
+    double[] fe = unitEffect(obs, layout, lambda);
+    if (fe == null) {
+      return List.of();
+    }
+    // a_i of each target's weights: (Omega_i - sum_t w_it l_t) / W_i
+    double[] a = new double[k];
+    for (Ob o : obs) {
+      if (layout.treated(o)) {
+        if (layout.active()[o.t()]) {
+          a[0] += o.w();
+          int h = layout.horizon(o);
+          if (h > 0) {
+            a[h] += o.w();
+          }
+        }
+      } else {
+        for (int j = 0; j < k; j++) {
+          a[j] -= o.w() * ell[j][o.t()];
+        }
+      }
+    }
+    for (int j = 0; j < k; j++) {
+      a[j] /= fe[1];
+    }
+    for (Ob o : obs) {
+      if (layout.treated(o) && !layout.active()[o.t()]) {
+        continue; // not imputed: not in the estimate
+      }
+      double[] s = sums.computeIfAbsent(o.cluster(), c -> new double[k]);
+      if (layout.treated(o)) {
+        double r = o.y() - fe[0] - lambda[o.t()] - tauBar[layout.cell(o)];
+        s[0] += o.w() / total[0] * r;
+        int h = layout.horizon(o);
+        if (h > 0) {
+          s[h] += o.w() / total[h] * r;
+        }
+      } else {
+        double e = o.y() - fe[0] - lambda[o.t()];
+        for (int j = 0; j < k; j++) {
+          s[j] -= o.w() * (a[j] + ell[j][o.t()]) / total[j] * e;
+        }
+      }
+    }
+    List<Tuple2<String, double[]>> out = new ArrayList<>();
+    sums.forEach((c, s) -> out.add(new Tuple2<>(c, s)));
+    return out;
+  }
+}
