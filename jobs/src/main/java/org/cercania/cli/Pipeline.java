@@ -75,7 +75,7 @@ final class Pipeline {
     JobGroup.run(spark, "cercania publish", () -> new PublishJob(spark, run, st.truthFile(), rules).run());
   }
 
-  /** Applies cercania.retention (a duration; blank keeps everything) to the --out folder, keeping the run last started. */
+  /** Applies cercania.retention (a duration; blank keeps everything) to the --out folder, keeping the run last ingested. */
   static void retention(Settings s, SparkSession spark) {
     if (s.string("cercania.retention").isBlank()) {
       return;

@@ -50,7 +50,7 @@ public final class ShowCommand implements Command {
 
   /** The rows of {@code table} for {@code runId} (null: CURRENT, or every row when --version is given) at {@code version} (null: see class doc). */
   static Dataset<Row> read(SparkSession spark, String out, String table, String runId, Long version) {
-    String path = out + "/" + table;
+    String path = new RunLayout(out).table(table);
     if (RunLayout.deltaIfPresent(spark, path) == null) {
       throw Errors.usage("no Delta table " + path);
     }

@@ -1,6 +1,7 @@
 package org.cercania.io;
 
 import java.io.IOException;
+import java.io.Serializable;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,7 +27,7 @@ import org.cercania.errors.Errors;
  * OUT/.lock              the run lock (one run per --out)
  * </pre>
  */
-public record RunLayout(String root) {
+public record RunLayout(String root) implements Serializable {
 
   public RunLayout {
     if (root == null || root.isBlank()) {
@@ -81,9 +82,14 @@ public record RunLayout(String root) {
     return root + "/manifest.json";
   }
 
+  /** {@code OUT/runs}: one folder per run. */
+  public String runs() {
+    return root + "/runs";
+  }
+
   /** {@code OUT/runs/<run_id>}. */
   public String run(String runId) {
-    return root + "/runs/" + runId;
+    return runs() + "/" + runId;
   }
 
   /** {@code OUT/runs/<run_id>/manifest.json}: one run's manifest. */
@@ -103,7 +109,7 @@ public record RunLayout(String root) {
 
   /** {@code OUT/runs/LATEST}: names the run last ingested (the later stages' run without --run-id). */
   public String latest() {
-    return root + "/runs/LATEST";
+    return runs() + "/LATEST";
   }
 
   /** {@code OUT/.lock}: the run lock. */

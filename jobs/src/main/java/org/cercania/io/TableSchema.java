@@ -36,7 +36,8 @@ public final class TableSchema implements Serializable {
    * {@code asOf} says how an as-of date limits the column's rows ({@code known_from}: rows dated after it are left
    * out; {@code unknown_after}: a date after it is not yet known, null; {@code year}: rows of later years are left
    * out). {@code privacy} is {@code identifying} for a column that points at a person (ids, exact coordinates,
-   * personal attributes); {@code units} names the column counting the units a published cell is built from.
+   * personal attributes), {@code public} for a published column named like one but about no person (a public
+   * office's location, a regression weight); {@code units} names the column counting the units a published cell is built from.
    * {@code role} is {@code run} for the {@code study} and {@code run_id} columns every stage table carries
    * (written by {@link Run}, not part of an input file or of what a stage computes).
    */

@@ -29,8 +29,16 @@ import org.cercania.io.TableSchema;
 final class AnalystTables {
   private AnalystTables() {}
 
-  /** Published name to table, in the order they are written. */
-  static Map<String, Dataset<Row>> build(SparkSession spark, Run run, Progress progress) {
+  /** A published table that is not its stage table's contract: the diagnostics' bacon carries the units of its groups. */
+  private static final Map<String, String> PUBLISHED_CONTRACT = Map.of("bacon", "published_bacon");
+
+  /** The contract a table {@link #build} returns is published under. */
+  static String contract(String table) {
+    return PUBLISHED_CONTRACT.getOrDefault(table, table);
+  }
+
+  /** Published name to table, in the order they are written; {@code panel}: the run's panel (units behind the diagnostics). */
+  static Map<String, Dataset<Row>> build(SparkSession spark, Run run, Dataset<Row> panel, Progress progress) {
     RunLayout layout = run.layout();
     Map<String, Dataset<Row>> t = new LinkedHashMap<>();
     t.put("district_exposure", TableSchema.load("district_exposure").conform(run.read(spark, layout.districtExposure(), "exposure")));
@@ -43,7 +51,8 @@ final class AnalystTables {
       if (r == null) {
         progress.info("no results/" + d[0] + " (written by 'cercania estimate'): " + d[0] + " not published");
       } else {
-        t.put(d[0], TableSchema.load(d[1]).conform(r));
+        Dataset<Row> table = TableSchema.load(d[1]).conform(r);
+        t.put(d[0], d[0].equals("bacon") ? CellSuppression.withBaconUnits(table, panel) : table);
       }
     }
     return t;

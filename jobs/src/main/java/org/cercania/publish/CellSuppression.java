@@ -69,4 +69,15 @@ public final class CellSuppression {
     return events.join(units, new String[] {"outcome", "event_time"}, "left")
         .withColumn("cell_units", coalesce(col("cell_units"), lit(0L)));
   }
+
+  /** Goodman-Bacon comparisons with {@code cell_units}: the units of the smaller of the two cohorts compared, from the panel. */
+  static Dataset<Row> withBaconUnits(Dataset<Row> bacon, Dataset<Row> panel) {
+    Dataset<Row> cohorts = panel.groupBy("outcome", "cohort").agg(countDistinct("unit_id").as("units"));
+    Dataset<Row> treated = cohorts.withColumnRenamed("cohort", "treated_cohort").withColumnRenamed("units", "treated_units");
+    Dataset<Row> control = cohorts.withColumnRenamed("cohort", "control_cohort").withColumnRenamed("units", "control_units");
+    return bacon.join(treated, new String[] {"outcome", "treated_cohort"}, "left")
+        .join(control, new String[] {"outcome", "control_cohort"}, "left")
+        .withColumn("cell_units", least(coalesce(col("treated_units"), lit(0L)), coalesce(col("control_units"), lit(0L))))
+        .drop("treated_units", "control_units");
+  }
 }

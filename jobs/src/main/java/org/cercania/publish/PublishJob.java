@@ -71,11 +71,8 @@ public final class PublishJob {
       Dataset<Row> truth = TableSchema.load("truth").conform(Inputs.readTable(spark, truthFile, "csv"));
       write(truth, "truth", "published_truth", staging, rows, suppressed, progress);
     }
-    for (Map.Entry<String, Dataset<Row>> t : AnalystTables.build(spark, run, progress).entrySet()) {
-      t.getValue().coalesce(1).write().parquet(staging + "/" + t.getKey());
-      long n = spark.read().parquet(staging + "/" + t.getKey()).count();
-      rows.put(t.getKey(), n);
-      progress.step("published " + t.getKey(), n);
+    for (Map.Entry<String, Dataset<Row>> t : AnalystTables.build(spark, run, panel, progress).entrySet()) {
+      write(t.getValue(), t.getKey(), AnalystTables.contract(t.getKey()), staging, rows, suppressed, progress);
     }
     section.put("min_cell_units", rules.minCellUnits());
     section.put("snapshot", Snapshot.dir(run.out(), run.runId()));

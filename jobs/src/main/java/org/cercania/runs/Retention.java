@@ -30,11 +30,12 @@ public final class Retention {
   public static List<String> apply(SparkSession spark, String out, Duration retention, Set<String> keep) {
     Progress progress = new Progress("retention");
     Configuration conf = spark.sparkContext().hadoopConfiguration();
+    RunLayout layout = new RunLayout(out);
     Instant cutoff = Instant.now().minus(retention);
     String current = Snapshot.current(conf, out);
     List<String> old = new ArrayList<>();
     for (String id : RunTables.runIds(conf, out)) {
-      String finished = RunHistory.finishedAt(Manifest.read(conf, new RunLayout(out).runManifest(id)));
+      String finished = RunHistory.finishedAt(Manifest.read(conf, layout.runManifest(id)));
       if (!id.equals(current) && !keep.contains(id) && !finished.isEmpty() && Instant.parse(finished).isBefore(cutoff)) {
         old.add(id);
       }
@@ -44,8 +45,8 @@ public final class Retention {
     spark.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
     try {
       for (String table : RunTables.deltaTables(conf, out)) {
-        DeltaTable t = DeltaTable.forPath(spark, out + "/" + table);
-        if (in != null && !table.equals("evidence") && List.of(t.toDF().columns()).contains(Run.RUN_ID)) {
+        DeltaTable t = DeltaTable.forPath(spark, layout.table(table));
+        if (in != null && !layout.table(table).equals(layout.evidence()) && List.of(t.toDF().columns()).contains(Run.RUN_ID)) {
           t.delete(Run.RUN_ID + " IN (" + in + ")");
         }
         t.vacuum(retention.toMillis() / 3_600_000.0);
@@ -55,7 +56,7 @@ public final class Retention {
     }
     try {
       for (String id : old) {
-        for (String dir : List.of(Snapshot.dir(out, id), new RunLayout(out).run(id))) {
+        for (String dir : List.of(layout.publishedRun(id), layout.run(id))) {
           Path p = new Path(dir);
           p.getFileSystem(conf).delete(p, true);
         }

@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.cercania.errors.Errors;
+import org.cercania.io.RunLayout;
 
 /** The Delta tables and the runs under an --out folder, found by listing it. */
 public final class RunTables {
@@ -52,7 +53,7 @@ public final class RunTables {
   public static List<String> runIds(Configuration conf, String out) {
     List<String> ids = new ArrayList<>();
     try {
-      Path root = new Path(out, "runs");
+      Path root = new Path(new RunLayout(out).runs());
       FileSystem fs = root.getFileSystem(conf);
       if (!fs.exists(root)) {
         return ids;
@@ -63,7 +64,7 @@ public final class RunTables {
         }
       }
     } catch (IOException e) {
-      throw Errors.inputUnreadable(out + "/runs", e.getMessage(), e);
+      throw Errors.inputUnreadable(new RunLayout(out).runs(), e.getMessage(), e);
     }
     ids.sort(null);
     return ids;

@@ -92,4 +92,33 @@ class CellSuppressionTest {
     assertTrue(smallBaseline.isNullAt(smallBaseline.fieldIndex("baseline_mean")));
     assertEquals(0.5, smallBaseline.<Double>getAs("estimate"));
   }
+
+  @Test
+  void baconComparisonsCountTheSmallerGroupAndSuppressBelowK(SparkSession spark) {
+    // Cohorts of the hand-built panel: 2010 has 12 units, 2012 has 3, never treated (0) 9.
+    List<Row> rows = new ArrayList<>();
+    rows.add(RowFactory.create("school", "y", "Treated vs Untreated", 2010, 0, 0.4, 0.5));
+    rows.add(RowFactory.create("school", "y", "Treated vs Untreated", 2012, 0, 0.2, 0.2));
+    rows.add(RowFactory.create("school", "y", "Earlier vs Later Treated", 2010, 2012, 0.3, 0.2));
+    rows.add(RowFactory.create("school", "y", "Later vs Earlier Treated", 2012, 2010, 0.1, 0.1));
+    Dataset<Row> bacon = CellSuppression.withBaconUnits(
+        spark.createDataFrame(rows, TableSchema.load("bacon_by_outcome").structType()), panel(spark));
+    TableSchema c = TableSchema.load("published_bacon");
+    Map<String, Row> out = new TreeMap<>();
+    for (Row r : c.conform(CellSuppression.apply(bacon, c, 5)).collectAsList()) {
+      out.put(r.getAs("treated_cohort") + "/" + r.getAs("control_cohort"), r);
+    }
+    assertEquals(9L, (long) out.get("2010/0").getAs("cell_units"), "min(12, 9)");
+    assertEquals(3L, (long) out.get("2012/0").getAs("cell_units"), "min(3, 9)");
+    assertEquals(3L, (long) out.get("2010/2012").getAs("cell_units"));
+    assertEquals(3L, (long) out.get("2012/2010").getAs("cell_units"));
+    assertEquals(0.4, out.get("2010/0").<Double>getAs("estimate"));
+    assertFalse(out.get("2010/0").<Boolean>getAs("suppressed"));
+    for (String k : List.of("2012/0", "2010/2012", "2012/2010")) {
+      Row r = out.get(k);
+      assertTrue(r.<Boolean>getAs("suppressed"), k);
+      assertTrue(r.isNullAt(r.fieldIndex("estimate")), k);
+      assertTrue(r.<Double>getAs("weight") > 0, k + ": the weight stays");
+    }
+  }
 }
