@@ -109,9 +109,12 @@ public final class PublishJob {
     t.coalesce(1).write().parquet(staging + "/" + name);
     Dataset<Row> back = spark.read().parquet(staging + "/" + name);
     long n = back.count();
-    long s = back.filter(CellSuppression.SUPPRESSED).count();
+    boolean marked = List.of(back.columns()).contains(CellSuppression.SUPPRESSED);
+    long s = marked ? back.filter(CellSuppression.SUPPRESSED).count() : 0;
     rows.put(name, n);
-    suppressed.put(name, s);
+    if (marked) {
+      suppressed.put(name, s);
+    }
     progress.step("published " + name + (s > 0 ? " (" + s + " rows with cells from fewer than " + rules.minCellUnits()
         + " units, suppressed)" : ""), n);
   }
