@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
@@ -47,13 +48,26 @@ class RunsIT {
     return r;
   }
 
-  /** Every Delta table's rows of {@code runId} as sorted text, and its latest Delta version. */
+  /**
+   * A row as text, doubles to 12 significant digits: the estimate stage's standard errors sum cluster scores
+   * in Spark's aggregation order, which may differ between two runs in the last bits (seen: 2e-16 relative).
+   */
+  private static String text(Row r) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < r.size(); i++) {
+      Object v = r.get(i);
+      b.append(i == 0 ? "" : ",").append(v instanceof Double d ? String.format(Locale.ROOT, "%.12g", d) : String.valueOf(v));
+    }
+    return b.append(']').toString();
+  }
+
+  /** Every Delta table's rows of {@code runId} as sorted text (see {@link #text}), and its latest Delta version. */
   private static Map<String, List<String>> tables(SparkSession spark, Path out, String runId, Map<String, Long> versions) {
     Map<String, List<String>> m = new TreeMap<>();
     for (String t : RunTables.deltaTables(spark.sparkContext().hadoopConfiguration(), out.toString())) {
       String path = out.resolve(t).toString();
       List<String> rows = new ArrayList<>();
-      spark.read().format("delta").load(path).filter("run_id = '" + runId + "'").collectAsList().forEach(r -> rows.add(r.toString()));
+      spark.read().format("delta").load(path).filter("run_id = '" + runId + "'").collectAsList().forEach(r -> rows.add(text(r)));
       rows.sort(null);
       m.put(t, rows);
       versions.put(t, DeltaTable.forPath(spark, path).history(1).first().getLong(0));
@@ -99,7 +113,8 @@ class RunsIT {
     assertEquals(manifest.get("publish").get("rows").get("estimates").asLong()
         + manifest.get("publish").get("rows").get("event_study").asLong(), evidence);
 
-    // A rerun: the same run id, every table's content unchanged (each table has a new Delta version), no duplicates.
+    // A rerun: the same run id, every table's content unchanged (each table has a new Delta version), no duplicates;
+    // doubles compared to 12 significant digits (see text()).
     run(out, "rerun.log");
     assertEquals(id, PublishedTables.currentRun(out));
     Map<String, Long> v2 = new LinkedHashMap<>();
