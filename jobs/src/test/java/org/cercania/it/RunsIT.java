@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,31 +49,54 @@ class RunsIT {
     return r;
   }
 
-  /**
-   * A row as text, doubles to 12 significant digits: the estimate stage's standard errors sum cluster scores
-   * in Spark's aggregation order, which may differ between two runs in the last bits (seen: 2e-16 relative).
-   */
-  private static String text(Row r) {
+  /** A row as text with doubles to 6 significant digits: the order rows are compared in. */
+  private static String sortKey(Row r) {
     StringBuilder b = new StringBuilder("[");
     for (int i = 0; i < r.size(); i++) {
       Object v = r.get(i);
-      b.append(i == 0 ? "" : ",").append(v instanceof Double d ? String.format(Locale.ROOT, "%.12g", d) : String.valueOf(v));
+      b.append(i == 0 ? "" : ",").append(v instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : String.valueOf(v));
     }
     return b.append(']').toString();
   }
 
-  /** Every Delta table's rows of {@code runId} as sorted text (see {@link #text}), and its latest Delta version. */
-  private static Map<String, List<String>> tables(SparkSession spark, Path out, String runId, Map<String, Long> versions) {
-    Map<String, List<String>> m = new TreeMap<>();
+  /** Every Delta table's rows of {@code runId}, in {@link #sortKey} order, and its latest Delta version. */
+  private static Map<String, List<Row>> tables(SparkSession spark, Path out, String runId, Map<String, Long> versions) {
+    Map<String, List<Row>> m = new TreeMap<>();
     for (String t : RunTables.deltaTables(spark.sparkContext().hadoopConfiguration(), out.toString())) {
       String path = out.resolve(t).toString();
-      List<String> rows = new ArrayList<>();
-      spark.read().format("delta").load(path).filter("run_id = '" + runId + "'").collectAsList().forEach(r -> rows.add(text(r)));
-      rows.sort(null);
+      List<Row> rows = new ArrayList<>(spark.read().format("delta").load(path).filter("run_id = '" + runId + "'").collectAsList());
+      rows.sort(Comparator.comparing(RunsIT::sortKey));
       m.put(t, rows);
       versions.put(t, DeltaTable.forPath(spark, path).history(1).first().getLong(0));
     }
     return m;
+  }
+
+  /**
+   * Same tables, same rows, every value equal; doubles within 1e-9 relative: the estimate stage's standard
+   * errors sum cluster scores in Spark's aggregation order, which differed between two runs in the last bits
+   * (seen: about 2e-16 relative).
+   */
+  private static void assertSameTables(Map<String, List<Row>> expected, Map<String, List<Row>> actual, String what) {
+    assertEquals(expected.keySet(), actual.keySet(), what + ": tables");
+    for (Map.Entry<String, List<Row>> t : expected.entrySet()) {
+      List<Row> e = t.getValue();
+      List<Row> a = actual.get(t.getKey());
+      assertEquals(e.size(), a.size(), what + ": rows of " + t.getKey());
+      for (int i = 0; i < e.size(); i++) {
+        Row x = e.get(i);
+        Row y = a.get(i);
+        assertEquals(x.size(), y.size(), what + ": " + t.getKey() + " row " + x);
+        for (int j = 0; j < x.size(); j++) {
+          if (x.get(j) instanceof Double p && y.get(j) instanceof Double q) {
+            assertTrue(p.equals(q) || Math.abs(p - q) <= 1e-9 * Math.max(1.0, Math.max(Math.abs(p), Math.abs(q))),
+                what + ": " + t.getKey() + " " + x + " vs " + y);
+          } else {
+            assertEquals(x.get(j), y.get(j), what + ": " + t.getKey() + " " + x + " vs " + y);
+          }
+        }
+      }
+    }
   }
 
   @Test
@@ -82,7 +106,7 @@ class RunsIT {
     String id = PublishedTables.currentRun(out);
     assertTrue(id.matches("sample-latest-[0-9a-f]{12}"), id);
     Map<String, Long> v1 = new LinkedHashMap<>();
-    Map<String, List<String>> first = tables(spark, out, id, v1);
+    Map<String, List<Row>> first = tables(spark, out, id, v1);
     assertTrue(first.keySet().containsAll(List.of("curated/centers", "curated/survey", "exposure", "district_exposure", "panel",
         "results/estimates", "results/event_study", "rejects", "fixes", "evidence")), first.keySet().toString());
     first.forEach((t, rows) -> assertFalse(rows.isEmpty() && !t.equals("rejects") && !t.equals("fixes"), t + " has rows of " + id));
@@ -114,11 +138,11 @@ class RunsIT {
         + manifest.get("publish").get("rows").get("event_study").asLong(), evidence);
 
     // A rerun: the same run id, every table's content unchanged (each table has a new Delta version), no duplicates;
-    // doubles compared to 12 significant digits (see text()).
+    // doubles within 1e-9 relative (see assertSameTables).
     run(out, "rerun.log");
     assertEquals(id, PublishedTables.currentRun(out));
     Map<String, Long> v2 = new LinkedHashMap<>();
-    assertEquals(first, tables(spark, out, id, v2));
+    assertSameTables(first, tables(spark, out, id, v2), "rerun");
     for (String t : first.keySet()) {
       assertTrue(v2.get(t) > v1.get(t), t + ": rewritten (version " + v1.get(t) + " -> " + v2.get(t) + ")");
     }
@@ -135,7 +159,7 @@ class RunsIT {
     assertEquals(2015, spark.read().format("delta").load(out.resolve("panel").toString()).filter("run_id = '" + old + "'")
         .agg(org.apache.spark.sql.functions.max("year")).first().getInt(0));
     Map<String, Long> v3 = new LinkedHashMap<>();
-    assertEquals(first, tables(spark, out, id, v3), "the current run's rows untouched by the backfill");
+    assertSameTables(first, tables(spark, out, id, v3), "the current run's rows untouched by the backfill");
 
     // history names both runs with the inputs' checksums and each table's versions.
     Launcher.Result h = Launcher.run(dir.resolve("history.log"), "history", "--out", out.toString());
