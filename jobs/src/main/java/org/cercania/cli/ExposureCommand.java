@@ -39,22 +39,22 @@ public final class ExposureCommand implements Command {
 
   @Override
   public Options options() {
-    return StudyOptions.add(new Options(name(), "(--centers FILE --units FILE --from YEAR --to YEAR [--radii KM,...] "
+    return RunContext.add(StudyOptions.add(new Options(name(), "(--centers FILE --units FILE --from YEAR --to YEAR [--radii KM,...] "
         + "[--reference-date MM-DD] | --study NAME) --out DIR"), null)
         .value("--centers", "FILE", "CSV with header: center_id, lon, lat, opened_on (yyyy-mm-dd), closed_on (optional, empty = open)")
         .value("--units", "FILE", "CSV with header: unit_id, lon, lat, optional unit_type; rows without lon/lat are left out")
         .value("--from", "YEAR", "first year")
         .value("--to", "YEAR", "last year (at most 64 years)")
         .value("--radii", "KM,...", "ring radii in kilometres", "1,2,3,5,10")
-        .value("--reference-date", "MM-DD", "a center counts as open in year t if open on this day of t", "07-01");
+        .value("--reference-date", "MM-DD", "a center counts as open in year t if open on this day of t", "07-01"));
   }
 
   @Override
-  public int run(Options o) {
+  public int run(Options o) throws Exception {
     if (o.get("--centers") == null && o.get("--units") == null) {
       // Stage of a run: the curated tables under --out, the study's settings.
       o.require("--out");
-      Pipeline.exposure(StudyOptions.settings(o), SparkSessions.get("cercania exposure"));
+      StageCommand.run(o, name(), Pipeline::exposure);
       return 0;
     }
     Path centersFile = Paths.get(o.require("--centers"));

@@ -1,15 +1,14 @@
 package org.cercania.cli;
 
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
 import java.util.Set;
 import org.cercania.config.Settings;
 import org.cercania.ingest.IngestJob;
 import org.cercania.ingest.SourceOptions;
+import org.cercania.io.Run;
 import org.cercania.io.SparkSessions;
 
 /** {@code cercania ingest}: validate sources against their contracts into curated Delta tables. */
@@ -21,7 +20,7 @@ public final class IngestCommand implements Command {
 
   @Override
   public String summary() {
-    return "Check input files against schemas/ and write OUT/curated/<source>, OUT/rejects (Delta) and OUT/manifest.json.";
+    return "Check input files against schemas/ and write OUT/curated/<source>, OUT/rejects (Delta) and the run's OUT/runs/<run_id>/manifest.json.";
   }
 
   @Override
@@ -35,7 +34,7 @@ public final class IngestCommand implements Command {
     o.value("--districts-crs", "CRS", "CRS of the district geometries, e.g. EPSG:32718, reprojected to lon/lat WGS84 "
         + "(default: the Shapefile's .prj or the GeoParquet metadata, else lon/lat WGS84)");
     o.value("--encoding", "ENC", "UTF-8 or ISO-8859-1: the encoding of every CSV and .dbf given (default: sniffed per file)");
-    return acceptVolumeDrop(o.value("--run-id", "ID", "run id recorded with rejects (default: UTC time)"));
+    return acceptVolumeDrop(RunContext.add(o));
   }
 
   /** The --accept-volume-drop option ({@code ingest} and {@code run}). */
@@ -58,7 +57,7 @@ public final class IngestCommand implements Command {
   }
 
   @Override
-  public int run(Options o) {
+  public int run(Options o) throws Exception {
     Settings s = StudyOptions.settings(o);
     o.require("--out");
     Map<String, String> files = new LinkedHashMap<>();
@@ -69,7 +68,7 @@ public final class IngestCommand implements Command {
       }
     }
     if (files.isEmpty()) {
-      files = Pipeline.studyInputs(s);
+      files = Pipeline.requireInputs(Pipeline.studyInputs(s));
     }
     Map<String, String> formats = new LinkedHashMap<>();
     for (String src : IngestJob.ORDER) {
@@ -79,13 +78,12 @@ public final class IngestCommand implements Command {
       }
     }
     Map<String, String> crs = o.get("--districts-crs") == null ? Map.of() : Map.of("districts", o.get("--districts-crs"));
-    Pipeline.ingest(s, SparkSessions.get("cercania ingest"), runId(o), files, formats, o.get("--encoding"), crs,
-        acceptedDrops(o));
+    SparkSession spark = SparkSessions.get("cercania ingest");
+    try (AutoCloseable lock = RunContext.lock(s, name())) {
+      Run run = RunContext.start(o, s, files, spark.sparkContext().hadoopConfiguration());
+      Pipeline.ingest(RunContext.limited(s, run.asOf()), spark, run, files, formats, o.get("--encoding"), crs,
+          acceptedDrops(o));
+    }
     return 0;
-  }
-
-  static String runId(Options o) {
-    String id = o.get("--run-id");
-    return id != null ? id : ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
   }
 }

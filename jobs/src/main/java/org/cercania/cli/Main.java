@@ -18,10 +18,10 @@ public final class Main {
     for (Command c : List.<Command>of(new SampleCommand(), new IngestCommand(), new ExposureCommand(),
         new StageCommand("panel", "Join outcomes with exposure into OUT/panel (Delta), one row per outcome, unit and year.", Pipeline::panel),
         new StageCommand("estimate", "TWFE by ring, event studies, diagnostics, and effects by distance band (cs/sun-abraham/imputation, twfe beside) with the distance curve into OUT/results (Delta).", Pipeline::estimate),
-        new StageCommand("publish", "Write Parquet snapshots under OUT/published (estimates, event_study, truth, maps, ingest summary, diagnostics, manifest).",
+        new StageCommand("publish", "Publish the run's snapshot under OUT/published/<run_id> (estimates, event_study, truth, distance tables, maps, ingest summary, diagnostics, manifest), then point OUT/published/CURRENT at it.",
             Pipeline::publish),
-        new RunCommand(), new ReportCommand(), new DidCommand(), new MonteCarloCommand(), new TrialCommand(), new ValidateCommand(),
-        new BenchCommand())) {
+        new RunCommand(), new ReportCommand(), new HistoryCommand(), new ShowCommand(), new VacuumCommand(), new DidCommand(),
+        new MonteCarloCommand(), new TrialCommand(), new ValidateCommand(), new BenchCommand())) {
       m.put(c.name(), c);
     }
     return m;

@@ -1,17 +1,17 @@
 package org.cercania.cli;
 
-import java.util.function.BiConsumer;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
+import org.cercania.io.Run;
 import org.cercania.io.SparkSessions;
 
-/** A pipeline stage that reads and writes only tables under --out: panel, estimate, publish. */
+/** A pipeline stage that reads and writes only its run's rows of the tables under --out: exposure, panel, estimate, publish. */
 final class StageCommand implements Command {
   private final String name;
   private final String summary;
-  private final BiConsumer<Settings, SparkSession> stage;
+  private final Pipeline.Stage stage;
 
-  StageCommand(String name, String summary, BiConsumer<Settings, SparkSession> stage) {
+  StageCommand(String name, String summary, Pipeline.Stage stage) {
     this.name = name;
     this.summary = summary;
     this.stage = stage;
@@ -29,14 +29,23 @@ final class StageCommand implements Command {
 
   @Override
   public Options options() {
-    return StudyOptions.add(new Options(name, "--out DIR [--study NAME] [--set KEY=VALUE ...]"), null);
+    return RunContext.add(StudyOptions.add(new Options(name, "--out DIR [--run-id ID] [--study NAME] [--set KEY=VALUE ...]"), null));
   }
 
   @Override
-  public int run(Options o) {
+  public int run(Options o) throws Exception {
     o.require("--out");
-    Settings s = StudyOptions.settings(o);
-    stage.accept(s, SparkSessions.get("cercania " + name));
+    run(o, name, stage);
     return 0;
+  }
+
+  /** Runs {@code stage} on the run the options name (--run-id, else the last ingested), holding the --out lock. */
+  static void run(Options o, String name, Pipeline.Stage stage) throws Exception {
+    Settings s = StudyOptions.settings(o);
+    SparkSession spark = SparkSessions.get("cercania " + name);
+    try (AutoCloseable lock = RunContext.lock(s, name)) {
+      Run run = RunContext.of(o, s, spark.sparkContext().hadoopConfiguration());
+      stage.run(RunContext.limited(s, run.asOf()), spark, run);
+    }
   }
 }

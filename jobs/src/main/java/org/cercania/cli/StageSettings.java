@@ -36,6 +36,8 @@ record StageSettings(
     int eventMin,
     int eventMax,
     SeConvention seConvention,
+    long minCellUnits,
+    boolean alwaysCurrent,
     Distance distance) {
 
   /**
@@ -50,7 +52,8 @@ record StageSettings(
         inputs(s), truth.isBlank() ? null : truth, s.number("cercania.ingest.max_reject_rate"),
         s.number("cercania.ingest.max_volume_drop"), exposure(s),
         s.numbers("cercania.exposure.treatment_rings_km"), icdFamilies(s), s.integer("cercania.estimate.event_min"),
-        s.integer("cercania.estimate.event_max"), seConvention(s), distance(s));
+        s.integer("cercania.estimate.event_max"), seConvention(s), s.longValue("cercania.publish.min_cell_units"),
+        publishCurrent(s), distance(s));
   }
 
   private static Distance distance(Settings s) {
@@ -122,6 +125,15 @@ record StageSettings(
       families.put(f, s.strings("cercania.hospitalizations.families." + f));
     }
     return families;
+  }
+
+  /** cercania.publish.current: always (every published run becomes CURRENT) or auto (not a backfill). */
+  private static boolean publishCurrent(Settings s) {
+    String v = s.string("cercania.publish.current");
+    if (!v.equals("auto") && !v.equals("always")) {
+      throw Errors.badSetting("cercania.publish.current", v, "auto or always");
+    }
+    return v.equals("always");
   }
 
   private static SeConvention seConvention(Settings s) {

@@ -31,6 +31,9 @@ final class StudyOptions {
       }
       overrides.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
     }
+    if (o.get("--as-of") != null) {
+      overrides.put("cercania.as_of", o.get("--as-of"));
+    }
     if (out != null) {
       overrides.put("cercania.out", out.replaceAll("/+$", ""));
     }

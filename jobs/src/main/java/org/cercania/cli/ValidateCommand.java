@@ -11,6 +11,7 @@ import org.cercania.distance.RingEstimate;
 import org.cercania.errors.Errors;
 import org.cercania.estimate.Truth;
 import org.cercania.io.Outputs;
+import org.cercania.io.Run;
 import org.cercania.io.Progress;
 import org.cercania.io.RunLayout;
 import org.cercania.io.SparkSessions;
@@ -81,10 +82,11 @@ public final class ValidateCommand implements Command {
         summary = new ValidationSummary(st.distance().rings());
       }
       new SampleGenerator(spec, SampleCommand.anchors(s), sizes).write(Paths.get(st.layout().sample("")));
-      Pipeline.ingest(s, spark, "validate-" + seed, st.inputs(), Set.of());
-      Pipeline.exposure(s, spark);
-      Pipeline.panel(s, spark);
-      List<RingEstimate> estimates = Pipeline.distance(st, spark, Truth.read(spark, st.truthFile()));
+      Run run = RunContext.start(o, s, st.inputs(), spark.sparkContext().hadoopConfiguration());
+      Pipeline.ingest(s, spark, run, st.inputs(), Set.of());
+      Pipeline.exposure(s, spark, run);
+      Pipeline.panel(s, spark, run);
+      List<RingEstimate> estimates = Pipeline.distance(st, spark, run, Truth.read(spark, st.truthFile()));
       summary.add(estimates);
       // Rewritten after every seed, so a long validation can be read (and stopped) part way.
       Outputs.writeParquet(summary.table(spark).coalesce(1), layout.table("validation"));

@@ -50,6 +50,15 @@ public final class Settings implements Serializable {
     }
   }
 
+  /** These settings with {@code overrides} (key to HOCON value text) winning over them. */
+  public Settings with(Map<String, String> overrides) {
+    Config c = config();
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      c = ConfigFactory.parseString(e.getKey() + " = " + quoteIfNeeded(e.getValue())).withFallback(c);
+    }
+    return new Settings(c.resolve());
+  }
+
   /** Settings from defaults only (tests and library use). */
   public static Settings defaults() {
     return load(null, null, Map.of());

@@ -24,6 +24,7 @@ import org.cercania.estimate.Truth;
 import org.cercania.io.Manifest;
 import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
+import org.cercania.io.Run;
 import org.cercania.io.RunLayout;
 import org.cercania.panel.Outcome;
 
@@ -40,6 +41,7 @@ public final class DistanceJob {
 
   private final Comparator<RingEstimate> order;
   private final SparkSession spark;
+  private final Run run;
   private final RunLayout layout;
   private final RingDesign design;
   private final RingEffects effects;
@@ -48,11 +50,12 @@ public final class DistanceJob {
   private final DistanceCurve curve;
 
   /** curve: the distance curve's rule and estimator, or null for none. */
-  public DistanceJob(SparkSession spark, RunLayout layout, RingDesign design, RingEffects effects, List<String> estimators, Truth truth,
+  public DistanceJob(SparkSession spark, Run run, RingDesign design, RingEffects effects, List<String> estimators, Truth truth,
       DistanceCurve curve) {
     this.curve = curve;
     this.spark = spark;
-    this.layout = layout;
+    this.run = run;
+    this.layout = run.layout();
     this.design = design;
     this.effects = effects;
     this.estimators = List.copyOf(estimators);
@@ -64,7 +67,7 @@ public final class DistanceJob {
   /** Runs and returns every ring estimate (also written and printed), then the distance curve. */
   public List<RingEstimate> run() {
     Progress progress = new Progress("distance");
-    Dataset<Row> panel = layout.read(spark, layout.panel(), "panel");
+    Dataset<Row> panel = run.read(spark, layout.panel(), "panel");
     Dataset<Row> units = design.units(panel).persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> byStatus = new LinkedHashMap<>();
     for (Row r : units.groupBy("family", "status").count().orderBy("family", "status").collectAsList()) {
@@ -97,7 +100,7 @@ public final class DistanceJob {
     section.put("estimators", String.join(",", estimators));
     section.put("control", effects.spec().control().name().toLowerCase(java.util.Locale.ROOT));
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "distance", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "distance", section);
     progress.done();
     return results;
   }

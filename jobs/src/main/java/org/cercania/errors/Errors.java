@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * at fault and says what was expected, so a user can fix the input without reading the code.
  */
 public final class Errors {
-  /** Exit codes: 2 bad usage, 3 unreadable or invalid input, 4 estimation impossible, 1 anything else. */
+  /** Exit codes: 2 bad usage, 3 unreadable or invalid input, 4 estimation impossible, 5 --out locked by another run, 1 anything else. */
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_INPUT = 3;
   public static final int EXIT_ESTIMATION = 4;
@@ -152,5 +152,10 @@ public final class Errors {
   /** A command run as a child process (the benchmark's whole-process runs) failed; its output is in {@code log}. */
   public static CercaniaException subprocess(String command, int exitCode, Path log) {
     return new CercaniaException("SUBPROCESS", 1, "'" + command + "' exited with code " + exitCode + "; its output is in " + log, null);
+  }
+
+  public static CercaniaException locked(String out, String holder) {
+    return new CercaniaException("LOCKED", 5, "another run holds " + out + ": " + holder
+        + "; wait for it to finish (a lock whose process died, or older than cercania.lock.stale_after, is taken over)", null);
   }
 }

@@ -20,9 +20,8 @@ import org.cercania.did.bacon.GoodmanBacon;
 import org.cercania.did.SeConvention;
 import org.cercania.errors.CercaniaException;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
-import org.cercania.io.RunLayout;
+import org.cercania.io.Run;
 import org.cercania.io.TableSchema;
 import org.cercania.panel.Outcome;
 
@@ -42,12 +41,13 @@ public final class Diagnostics {
   static final String PRETEST = "leads_jointly_zero";
 
   private final SparkSession spark;
-  private final RunLayout layout;
+  private final Run run;
   private final SeConvention convention;
 
-  public Diagnostics(SparkSession spark, RunLayout layout, SeConvention convention) {
+  /** Diagnostics of {@code run}: its rows of results/bacon and results/pretests are replaced. */
+  public Diagnostics(SparkSession spark, Run run, SeConvention convention) {
     this.spark = spark;
-    this.layout = layout;
+    this.run = run;
     this.convention = convention;
   }
 
@@ -86,13 +86,13 @@ public final class Diagnostics {
         section.put("bacon_left_out." + o.id(), ex.getMessage());
       }
     }
-    long nb = Outputs.writeDelta(spark.createDataFrame(bacon, TableSchema.load("bacon_by_outcome").structType()), layout.result("bacon"));
-    long np = Outputs.writeDelta(spark.createDataFrame(pretests, TableSchema.load("pretests").structType()), layout.result("pretests"));
+    long nb = run.write(spark.createDataFrame(bacon, TableSchema.load("bacon_by_outcome").structType()), run.layout().result("bacon"), null);
+    long np = run.write(spark.createDataFrame(pretests, TableSchema.load("pretests").structType()), run.layout().result("pretests"), null);
     progress.step("wrote results/bacon and results/pretests", nb + np);
     section.put("bacon_rows", nb);
     section.put("pretests", np);
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "diagnostics", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "diagnostics", section);
     progress.done();
   }
 

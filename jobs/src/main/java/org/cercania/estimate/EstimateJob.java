@@ -21,8 +21,8 @@ import org.cercania.did.SeConvention;
 import org.cercania.did.fe.EventStudy;
 import org.cercania.did.fe.FixedEffectsRegression;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
+import org.cercania.io.Run;
 import org.cercania.io.RunLayout;
 import org.cercania.io.TableSchema;
 import org.cercania.panel.Outcome;
@@ -37,15 +37,17 @@ import org.cercania.panel.Outcome;
  */
 public final class EstimateJob {
   private final SparkSession spark;
+  private final Run run;
   private final RunLayout layout;
   private final int eventMin;
   private final int eventMax;
   private final SeConvention convention;
   private final Truth truth;
 
-  public EstimateJob(SparkSession spark, RunLayout layout, int eventMin, int eventMax, SeConvention convention, Truth truth) {
+  public EstimateJob(SparkSession spark, Run run, int eventMin, int eventMax, SeConvention convention, Truth truth) {
     this.spark = spark;
-    this.layout = layout;
+    this.run = run;
+    this.layout = run.layout();
     this.eventMin = eventMin;
     this.eventMax = eventMax;
     this.convention = convention;
@@ -54,7 +56,7 @@ public final class EstimateJob {
 
   public void run() {
     Progress progress = new Progress("estimate");
-    Dataset<Row> panel = layout.read(spark, layout.panel(), "panel").persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> panel = run.read(spark, layout.panel(), "panel").persist(StorageLevel.MEMORY_AND_DISK());
     List<Row> estimates = new ArrayList<>();
     List<Row> events = new ArrayList<>();
     Map<String, Double> baseline = baselines(panel);
@@ -106,7 +108,7 @@ public final class EstimateJob {
       }
     }
     progress.step("event studies (" + efits.size() + " outcomes)", efits.values().stream().mapToLong(FixedEffectsRegression.Fit::nObs).sum());
-    new Diagnostics(spark, layout, convention).run(panel, efits, levels, controls.size());
+    new Diagnostics(spark, run, convention).run(panel, efits, levels, controls.size());
     panel.unpersist();
     Comparator<Row> order = Comparator.<Row>comparingInt(r -> Outcome.FAMILIES.indexOf(r.getString(0)))
         .thenComparing(r -> r.getString(1));
@@ -114,8 +116,8 @@ public final class EstimateJob {
     events.sort(order.thenComparingInt(r -> r.getInt(2)));
     Dataset<Row> est = spark.createDataFrame(estimates, TableSchema.load("estimates").structType());
     Dataset<Row> ev = spark.createDataFrame(events, TableSchema.load("event_study").structType());
-    long n = Outputs.writeDelta(est, layout.result("estimates"));
-    long m = Outputs.writeDelta(ev, layout.result("event_study"));
+    long n = run.write(est, layout.result("estimates"), "estimates");
+    long m = run.write(ev, layout.result("event_study"), "event_study");
     progress.step("wrote results/estimates and results/event_study", n + m);
     for (Row r : est.collectAsList()) {
       progress.info(describe(r));
@@ -125,7 +127,7 @@ public final class EstimateJob {
     section.put("event_study_rows", m);
     section.put("se_convention", convention.label());
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "estimate", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "estimate", section);
     progress.done();
   }
 

@@ -11,8 +11,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
+import org.cercania.io.Run;
 import org.cercania.io.RunLayout;
 
 /**
@@ -22,26 +22,28 @@ import org.cercania.io.RunLayout;
  */
 public final class ExposureJob {
   private final SparkSession spark;
+  private final Run run;
   private final RunLayout layout;
   private final ExposureSpec spec;
 
-  public ExposureJob(SparkSession spark, RunLayout layout, ExposureSpec spec) {
+  public ExposureJob(SparkSession spark, Run run, ExposureSpec spec) {
     this.spark = spark;
-    this.layout = layout;
+    this.run = run;
+    this.layout = run.layout();
     this.spec = spec;
   }
 
   public void run() {
     Progress progress = new Progress("exposure");
-    Dataset<Row> centers = layout.readCurated(spark, "centers");
-    Dataset<Row> districts = layout.readCurated(spark, "districts");
+    Dataset<Row> centers = run.readCurated(spark, "centers");
+    Dataset<Row> districts = run.readCurated(spark, "districts");
     List<Dataset<Row>> units = new ArrayList<>();
     units.add(DistrictExposure.centroids(districts));
-    Dataset<Row> schools = layout.curatedIfPresent(spark, "schools");
+    Dataset<Row> schools = run.curatedIfPresent(spark, "schools");
     if (schools != null) {
       units.add(schools.select(lit("school").as("unit_type"), col("school_id").as("unit_id"), col("lon"), col("lat")));
     }
-    Dataset<Row> survey = layout.curatedIfPresent(spark, "survey");
+    Dataset<Row> survey = run.curatedIfPresent(spark, "survey");
     if (survey != null) {
       // A cluster has one (displaced) location; the first one seen stands for it.
       units.add(survey.groupBy("cluster_id").agg(first("lon").as("lon"), first("lat").as("lat"))
@@ -51,11 +53,11 @@ public final class ExposureJob {
     for (int i = 1; i < units.size(); i++) {
       all = all.unionByName(units.get(i));
     }
-    long rows = Outputs.writeDelta(NearestOpenCenter.compute(spark, centers, all, spec), layout.exposure());
+    long rows = run.write(NearestOpenCenter.compute(spark, centers, all, spec), layout.exposure(), null);
     progress.step("wrote exposure (units x years)", rows);
-    Dataset<Row> population = layout.curatedIfPresent(spark, "population");
+    Dataset<Row> population = run.curatedIfPresent(spark, "population");
     Dataset<Row> women = population == null ? null : population.select("ubigeo", "year", "women");
-    long drows = Outputs.writeDelta(DistrictExposure.compute(spark, districts, centers, women, spec), layout.districtExposure());
+    long drows = run.write(DistrictExposure.compute(spark, districts, centers, women, spec), layout.districtExposure(), null);
     progress.step("wrote district_exposure (districts x years)", drows);
     ObjectNode section = Manifest.newSection();
     section.put("exposure_rows", rows);
@@ -63,7 +65,7 @@ public final class ExposureJob {
     section.put("years", spec.fromYear() + "-" + spec.toYear());
     section.put("radii_km", spec.radiiKm().toString());
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "exposure", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "exposure", section);
     progress.done();
   }
 }

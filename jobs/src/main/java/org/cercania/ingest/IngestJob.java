@@ -10,13 +10,16 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,8 +41,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.storage.StorageLevel;
 import org.cercania.errors.Errors;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
+import org.cercania.io.Pointer;
 import org.cercania.io.Progress;
+import org.cercania.io.Run;
 import org.cercania.io.RunLayout;
 import org.cercania.io.TableSchema;
 
@@ -58,15 +63,20 @@ public final class IngestJob {
 
   private final SparkSession spark;
   private final RunLayout layout;
-  private final String runId;
+  private final Run run;
   private final double maxRejectRate;
   private final SourceLoader loader;
   private VolumeGuard volumeGuard = VolumeGuard.OFF;
 
   public IngestJob(SparkSession spark, RunLayout layout, String runId, double maxRejectRate) {
+    this(spark, new Run(layout, "default", runId, null), maxRejectRate);
+  }
+
+  /** Ingest for {@code run}: its rows of every table are replaced; rows after its as-of date are left out (and counted). */
+  public IngestJob(SparkSession spark, Run run, double maxRejectRate) {
     this.spark = spark;
-    this.layout = layout;
-    this.runId = runId;
+    this.layout = run.layout();
+    this.run = run;
     this.maxRejectRate = maxRejectRate;
     this.loader = new SourceLoader(spark);
   }
@@ -104,21 +114,34 @@ public final class IngestJob {
         Checked c = check(source, files.get(source), options.getOrDefault(source, SourceOptions.DEFAULT), checked);
         checked.put(source, c);
         SourceResult r = c.result();
-        progress.step(String.format(Locale.ROOT, "checked %s: accepted=%,d (fixed %,d) rejected=%,d%s", source, r.accepted(),
-            r.fixed(), r.rejected(), r.byReason().isEmpty() ? "" : " " + r.byReason()), r.read());
+        progress.step(String.format(Locale.ROOT, "checked %s: accepted=%,d (fixed %,d) rejected=%,d%s%s", source, r.accepted(),
+            r.fixed(), r.rejected(), r.byReason().isEmpty() ? "" : " " + r.byReason(), c.afterAsOf() == 0 ? ""
+            : String.format(Locale.ROOT, "; %,d left out as after the as-of date %s", c.afterAsOf(), run.asOf())), r.read());
       }
     }
     List<SourceResult> results = checked.values().stream().map(Checked::result).toList();
     enforceRejectThreshold(results);
-    volumeGuard.check(Manifest.read(spark.sparkContext().hadoopConfiguration(), layout).get("ingest"), results, progress);
+    volumeGuard.check(previousIngest(), results, progress);
     write(checked, progress);
     checked.values().forEach(c -> c.rows().unpersist());
     progress.done();
     return results;
   }
 
-  /** A source checked row by row: every row with its problem and fixes, the accepted rows typed, and the tally. */
-  private record Checked(Dataset<Row> rows, Dataset<Row> accepted, SourceResult result, long fixEntries) {}
+  /**
+   * A source checked row by row: every row with its problem and fixes, the accepted rows typed, the tally,
+   * and the accepted rows known at the run's as-of date (all of them without one) with the count left out.
+   */
+  private record Checked(Dataset<Row> rows, Dataset<Row> accepted, SourceResult result, long fixEntries, Dataset<Row> known,
+      long afterAsOf) {
+    Checked asOf(TableSchema contract, LocalDate date) {
+      if (date == null) {
+        return this;
+      }
+      long later = accepted.filter(not(AsOf.known(contract, date))).count();
+      return new Checked(rows, accepted, result, fixEntries, AsOf.limit(accepted, contract, date), later);
+    }
+  }
 
   /** Reads and checks one source against its contract and the sources checked before it (or curated earlier). */
   private Checked check(String source, String file, SourceOptions opt, Map<String, Checked> before) {
@@ -127,7 +150,7 @@ public final class IngestJob {
     d = duplicates(d, contract);
     if (contract.columnNames().contains("lon") && contract.columnNames().contains("lat") && hasUbigeoRule(contract)) {
       Dataset<Row> polygons = before.containsKey("districts") ? before.get("districts").accepted()
-          : layout.curatedIfPresent(spark, "districts");
+          : run.curatedIfPresent(spark, "districts");
       if (polygons != null) {
         d = DistrictCheck.apply(d, polygons);
       }
@@ -143,7 +166,7 @@ public final class IngestJob {
       }
     }
     d = d.persist(StorageLevel.MEMORY_AND_DISK());
-    return tally(source, file, d, typed(d.filter(col(ContractChecks.PROBLEM).isNull()), contract));
+    return tally(source, file, d, typed(d.filter(col(ContractChecks.PROBLEM).isNull()), contract)).asOf(contract, run.asOf());
   }
 
   /** The keys {@code table.column} a source's column refers to: checked in this run, else curated earlier. */
@@ -175,7 +198,8 @@ public final class IngestJob {
         fixEntries += r.getLong(3);
       }
     }
-    return new Checked(d, accepted, new SourceResult(source, file, read, read - rejected, rejected, fixed, byReason), fixEntries);
+    return new Checked(d, accepted, new SourceResult(source, file, read, read - rejected, rejected, fixed, byReason), fixEntries,
+        accepted, 0);
   }
 
   /** An empty source, or one with too many rejects, stops the job before anything is written. */
@@ -196,16 +220,19 @@ public final class IngestJob {
   private void write(Map<String, Checked> checked, Progress progress) {
     List<SourceResult> results = checked.values().stream().map(Checked::result).toList();
     ObjectNode section = Manifest.newSection();
-    section.put("run_id", runId);
+    section.put("run_id", run.runId());
+    section.put("study", run.study());
+    section.put("as_of", run.asOf() == null ? "" : run.asOf().toString());
     ObjectNode sources = section.putObject("sources");
     // The curated tables are independent Delta commits: written concurrently (Spark runs the jobs
     // side by side, which overlaps their file-system latency).
     Map<String, Long> written = writeConcurrently(checked);
-    for (SourceResult r : results) {
-      if (written.get(r.source()) != r.accepted()) {
+    for (Checked c : checked.values()) {
+      SourceResult r = c.result();
+      if (written.get(r.source()) + c.afterAsOf() != r.accepted()) {
         throw Errors.reconciliation(r.source(), r.read(), written.get(r.source()), r.rejected());
       }
-      manifestEntry(sources.putObject(r.source()), r);
+      manifestEntry(sources.putObject(r.source()), r).put("rows_after_as_of", c.afterAsOf());
       progress.step("wrote curated/" + r.source(), written.get(r.source()));
     }
     Dataset<Row> rejects = null;
@@ -228,10 +255,22 @@ public final class IngestJob {
       throw Errors.reconciliation("fixes", fixEntries, f, 0);
     }
     progress.step("wrote fixes", f);
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "ingest", section);
+    section.put("seconds", progress.seconds());
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "ingest", section);
+    Pointer.write(spark.sparkContext().hadoopConfiguration(), layout.latest(), run.runId());
   }
 
-  private void manifestEntry(ObjectNode s, SourceResult r) {
+  /**
+   * The ingest section of the run ingested before this one (OUT/runs/LATEST, not yet moved to this run;
+   * the manifest of the layout before runs had ids when no run is named), or null on a first run.
+   */
+  private JsonNode previousIngest() {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String previous = Pointer.read(conf, layout.latest());
+    return Manifest.read(conf, previous == null ? layout.manifest() : layout.runManifest(previous)).get("ingest");
+  }
+
+  private ObjectNode manifestEntry(ObjectNode s, SourceResult r) {
     s.put("file", r.file());
     s.put("rows_read", r.read());
     s.put("rows_accepted", r.accepted());
@@ -242,6 +281,7 @@ public final class IngestJob {
     }
     ObjectNode br = s.putObject("rejected_by_reason");
     r.byReason().forEach(br::put);
+    return s;
   }
 
   private Map<String, Long> writeConcurrently(Map<String, Checked> checked) {
@@ -250,7 +290,7 @@ public final class IngestJob {
       Map<String, Future<Long>> futures = new LinkedHashMap<>();
       for (Checked c : checked.values()) {
         String source = c.result().source();
-        futures.put(source, pool.submit(() -> Outputs.writeDelta(c.accepted(), layout.curated(source))));
+        futures.put(source, pool.submit(() -> run.write(c.known(), layout.curated(source), null)));
       }
       Map<String, Long> written = new LinkedHashMap<>();
       for (Map.Entry<String, Future<Long>> f : futures.entrySet()) {
@@ -275,7 +315,7 @@ public final class IngestJob {
 
   /** Keys of an already curated table (from an earlier ingest run), or null. */
   private Dataset<Row> existing(String source, String column) {
-    Dataset<Row> d = layout.curatedIfPresent(spark, source);
+    Dataset<Row> d = run.curatedIfPresent(spark, source);
     return d == null ? null : d.select(column);
   }
 
@@ -319,7 +359,7 @@ public final class IngestJob {
         : when(col(SourceReader.CORRUPT).isNotNull(), col(SourceReader.CORRUPT))
             .otherwise(concat_ws(",", fields));
     return TableSchema.load("rejects").conform(d.filter(col(ContractChecks.PROBLEM).isNotNull()).select(
-        lit(runId).as("run_id"), lit(source).as("source"), lit(file).as("file"), col(SourceReader.LINE).as("line"),
+        lit(source).as("source"), lit(file).as("file"), col(SourceReader.LINE).as("line"),
         raw.as("raw"), col(ContractChecks.PROBLEM + ".reason").as("reason"),
         col(ContractChecks.PROBLEM + ".field").as("field"), col(ContractChecks.PROBLEM + ".message").as("message")));
   }
@@ -328,7 +368,7 @@ public final class IngestJob {
   private Dataset<Row> fixRows(Dataset<Row> d, String source, String file) {
     return TableSchema.load("fixes").conform(d.filter(col(ContractChecks.PROBLEM).isNull())
         .select(col(SourceReader.LINE).as("line"), explode(col(ContractChecks.FIXES)).as("f"))
-        .select(lit(runId).as("run_id"), lit(source).as("source"), lit(file).as("file"), col("line"),
+        .select(lit(source).as("source"), lit(file).as("file"), col("line"),
             col("f.field").as("field"), col("f.original").as("original"), col("f.fixed").as("fixed"),
             col("f.reason").as("reason")));
   }
@@ -337,14 +377,8 @@ public final class IngestJob {
     return "source IN (" + results.stream().map(r -> "'" + r.source() + "'").reduce((a, b) -> a + ", " + b).orElse("''") + ")";
   }
 
-  /** Replaces this run's sources' rows in OUT/{@code table} (other sources' rows stay), in one Delta commit. */
+  /** Replaces this run's rows of this run's sources in the table at {@code path} (other sources' rows stay), in one Delta commit. */
   private long writeBySource(String path, Dataset<Row> rows, List<SourceResult> results) {
-    String in = sourceIn(results);
-    if (RunLayout.deltaIfPresent(spark, path) != null) {
-      rows.write().format("delta").mode("overwrite").option("replaceWhere", in).save(path);
-    } else {
-      rows.write().format("delta").mode("overwrite").save(path);
-    }
-    return spark.read().format("delta").load(path).filter(in).count();
+    return run.write(rows, path, null, sourceIn(results));
   }
 }

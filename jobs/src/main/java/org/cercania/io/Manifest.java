@@ -28,8 +28,13 @@ public final class Manifest {
   }
 
   /** Replaces section {@code stage} of OUT/manifest.json with {@code section} (plus a finished_at time). */
-  public static synchronized void record(Configuration conf, RunLayout layout, String stage, ObjectNode section) {
-    Path file = new Path(layout.manifest());
+  public static void record(Configuration conf, RunLayout layout, String stage, ObjectNode section) {
+    record(conf, layout.manifest(), stage, section);
+  }
+
+  /** Replaces section {@code stage} of the manifest {@code manifestFile} (e.g. a run's) with {@code section}. */
+  public static synchronized void record(Configuration conf, String manifestFile, String stage, ObjectNode section) {
+    Path file = new Path(manifestFile);
     try {
       FileSystem fs = file.getFileSystem(conf);
       ObjectNode root;
@@ -57,7 +62,12 @@ public final class Manifest {
 
   /** Reads OUT/manifest.json (empty object when absent). */
   public static ObjectNode read(Configuration conf, RunLayout layout) {
-    Path file = new Path(layout.manifest());
+    return read(conf, layout.manifest());
+  }
+
+  /** Reads the manifest {@code manifestFile} (empty object when absent). */
+  public static ObjectNode read(Configuration conf, String manifestFile) {
+    Path file = new Path(manifestFile);
     try {
       FileSystem fs = file.getFileSystem(conf);
       if (!fs.exists(file)) {

@@ -1,6 +1,7 @@
 package org.cercania.io;
 
 import java.io.IOException;
+import java.io.Serializable;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,11 +20,14 @@ import org.cercania.errors.Errors;
  * OUT/district_exposure  district x year centers (Delta; exposure)
  * OUT/panel              outcome x unit x year (Delta; panel)
  * OUT/results/TABLE      estimates, event studies, diagnostics (Delta; estimate)
- * OUT/published/TABLE    Parquet snapshots for readers without Delta (publish)
- * OUT/manifest.json      the run manifest (every stage)
+ * OUT/published/RUN_ID/TABLE  each run's Parquet snapshot for readers without Delta (publish)
+ * OUT/published/CURRENT  the id of the current snapshot's run, written last (publish)
+ * OUT/evidence           every published estimate of every run, with provenance (Delta; publish)
+ * OUT/runs/RUN_ID/manifest.json  a run's manifest (every stage); OUT/runs/LATEST the run last ingested
+ * OUT/.lock              the run lock (one run per --out)
  * </pre>
  */
-public record RunLayout(String root) {
+public record RunLayout(String root) implements Serializable {
 
   public RunLayout {
     if (root == null || root.isBlank()) {
@@ -73,8 +77,49 @@ public record RunLayout(String root) {
     return published() + "/" + table;
   }
 
+  /** The manifest of the run before runs had ids; stages now record into {@link #runManifest(String)}. */
   public String manifest() {
     return root + "/manifest.json";
+  }
+
+  /** {@code OUT/runs}: one folder per run. */
+  public String runs() {
+    return root + "/runs";
+  }
+
+  /** {@code OUT/runs/<run_id>}. */
+  public String run(String runId) {
+    return runs() + "/" + runId;
+  }
+
+  /** {@code OUT/runs/<run_id>/manifest.json}: one run's manifest. */
+  public String runManifest(String runId) {
+    return run(runId) + "/manifest.json";
+  }
+
+  /** {@code OUT/published/<run_id>}: one run's published snapshot. */
+  public String publishedRun(String runId) {
+    return published() + "/" + runId;
+  }
+
+  /** {@code OUT/published/CURRENT}: names the current snapshot's run (written last by publish). */
+  public String current() {
+    return published() + "/CURRENT";
+  }
+
+  /** {@code OUT/runs/LATEST}: names the run last ingested (the later stages' run without --run-id). */
+  public String latest() {
+    return runs() + "/LATEST";
+  }
+
+  /** {@code OUT/.lock}: the run lock. */
+  public String lock() {
+    return root + "/.lock";
+  }
+
+  /** {@code OUT/evidence}. */
+  public String evidence() {
+    return root + "/evidence";
   }
 
   /** A table written directly under OUT (e.g. by the did or montecarlo commands). */

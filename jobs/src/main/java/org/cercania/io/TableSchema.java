@@ -31,9 +31,18 @@ import org.cercania.errors.Errors;
 public final class TableSchema implements Serializable {
   private static final Map<String, TableSchema> CACHE = new ConcurrentHashMap<>();
 
-  /** One column of a contract; {@code min} and {@code max} (null when not given) bound a numeric column's values. */
+  /**
+   * One column of a contract; {@code min} and {@code max} (null when not given) bound a numeric column's values.
+   * {@code asOf} says how an as-of date limits the column's rows ({@code known_from}: rows dated after it are left
+   * out; {@code unknown_after}: a date after it is not yet known, null; {@code year}: rows of later years are left
+   * out). {@code privacy} is {@code identifying} for a column that points at a person (ids, exact coordinates,
+   * personal attributes), {@code public} for a published column named like one but about no person (a public
+   * office's location, a regression weight); {@code units} names the column counting the units a published cell is built from.
+   * {@code role} is {@code run} for the {@code study} and {@code run_id} columns every stage table carries
+   * (written by {@link Run}, not part of an input file or of what a stage computes).
+   */
   public record ColumnSpec(String name, String type, boolean nullable, String description, String rule, String after,
-      String references, Double min, Double max) implements Serializable {
+      String references, Double min, Double max, String asOf, String privacy, String units, String role) implements Serializable {
     public DataType sparkType() {
       return sparkType(type);
     }
@@ -55,19 +64,23 @@ public final class TableSchema implements Serializable {
   private final String name;
   private final String description;
   private final List<ColumnSpec> columns;
+  private final List<ColumnSpec> runColumns;
   private final Map<String, ColumnSpec> byName;
 
   private final List<String> key;
   private final String kind;
+  private final String privacy;
 
-  private TableSchema(String name, String description, List<ColumnSpec> columns, List<String> key, String kind) {
+  private TableSchema(String name, String description, List<ColumnSpec> columns, List<String> key, String kind, String privacy) {
+    this.privacy = privacy;
     this.key = List.copyOf(key);
     this.kind = kind;
     this.name = name;
     this.description = description;
-    this.columns = List.copyOf(columns);
+    this.columns = columns.stream().filter(c -> !"run".equals(c.role())).toList();
+    this.runColumns = columns.stream().filter(c -> "run".equals(c.role())).toList();
     Map<String, ColumnSpec> m = new LinkedHashMap<>();
-    for (ColumnSpec c : columns) {
+    for (ColumnSpec c : this.columns) {
       m.put(c.name(), c);
     }
     this.byName = Collections.unmodifiableMap(m);
@@ -97,18 +110,31 @@ public final class TableSchema implements Serializable {
             col.hasPath("after") ? col.getString("after") : null,
             col.hasPath("references") ? col.getString("references") : null,
             col.hasPath("min") ? col.getDouble("min") : null,
-            col.hasPath("max") ? col.getDouble("max") : null));
+            col.hasPath("max") ? col.getDouble("max") : null,
+            optional(col, "as_of"), optional(col, "privacy"), optional(col, "units"), optional(col, "role")));
+      }
+      if (c.hasPath("extends")) {
+        TableSchema base = read(c.getString("extends"));
+        List<ColumnSpec> all = new ArrayList<>(base.runColumns());
+        all.addAll(base.columns());
+        all.addAll(cols);
+        cols = all;
       }
       if (!c.getString("name").equals(name)) {
         throw Errors.schema(name, resource + " declares name '" + c.getString("name") + "'");
       }
       return new TableSchema(name, c.hasPath("description") ? c.getString("description") : "", cols,
-          c.hasPath("key") ? c.getStringList("key") : List.of(), c.hasPath("kind") ? c.getString("kind") : "output");
+          c.hasPath("key") ? c.getStringList("key") : List.of(), c.hasPath("kind") ? c.getString("kind") : "output",
+          optional(c, "privacy"));
     } catch (ConfigException | IllegalArgumentException e) {
       throw Errors.schema(name, resource + ": " + e.getMessage());
     } catch (IOException e) {
       throw Errors.schema(name, "cannot read " + resource + ": " + e.getMessage());
     }
+  }
+
+  private static String optional(Config col, String key) {
+    return col.hasPath(key) ? col.getString(key) : null;
   }
 
   public String name() {
@@ -120,17 +146,28 @@ public final class TableSchema implements Serializable {
     return key;
   }
 
-  /** input (a source the ingest stage validates) or output. */
+  /** input (a source the ingest stage validates), output, or published (a table readers outside the pipeline get). */
   public String kind() {
     return kind;
+  }
+
+  /** {@code private} for a source about people (survey respondents, victims) whose rows are never published; else null. */
+  public String privacy() {
+    return privacy;
   }
 
   public String description() {
     return description;
   }
 
+  /** The data columns (what an input file has, what a stage computes), without the run columns. */
   public List<ColumnSpec> columns() {
     return columns;
+  }
+
+  /** The run columns ({@code study}, {@code run_id}) the stored Delta table carries before the data columns; empty if none. */
+  public List<ColumnSpec> runColumns() {
+    return runColumns;
   }
 
   public ColumnSpec column(String column) {

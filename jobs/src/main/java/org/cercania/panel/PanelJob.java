@@ -23,10 +23,9 @@ import org.apache.spark.storage.StorageLevel;
 import org.cercania.errors.Errors;
 import org.cercania.exposure.ExposureSpec;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
+import org.cercania.io.Run;
 import org.cercania.io.RunLayout;
-import org.cercania.io.TableSchema;
 
 /**
  * The panel stage: joins each outcome source with exposure into one long table {@code OUT/panel}
@@ -36,6 +35,7 @@ import org.cercania.io.TableSchema;
  */
 public final class PanelJob {
   private final SparkSession spark;
+  private final Run run;
   private final RunLayout layout;
   private final ExposureSpec exposure;
   private final double[] ringsM;
@@ -47,9 +47,10 @@ public final class PanelJob {
    * @param ringsKm the three treatment rings (inner, second, third), km; the inner one must be an exposure radius
    * @param icdFamilies ICD-10 family name to its [first, last] three-character codes (conf: hospitalizations.families)
    */
-  public PanelJob(SparkSession spark, RunLayout layout, ExposureSpec exposure, List<Double> ringsKm, Map<String, List<String>> icdFamilies) {
+  public PanelJob(SparkSession spark, Run run, ExposureSpec exposure, List<Double> ringsKm, Map<String, List<String>> icdFamilies) {
     this.spark = spark;
-    this.layout = layout;
+    this.run = run;
+    this.layout = run.layout();
     this.exposure = exposure;
     if (ringsKm.size() != 3 || !(ringsKm.get(0) < ringsKm.get(1) && ringsKm.get(1) < ringsKm.get(2))) {
       throw Errors.badSetting("cercania.exposure.treatment_rings_km", ringsKm.toString(), "three increasing radii");
@@ -74,12 +75,12 @@ public final class PanelJob {
     Map<String, Long> sourceRows = new LinkedHashMap<>();
     bases.clear();
     List<Dataset<Row>> parts = new ArrayList<>();
-    Dataset<Row> exp = layout.read(spark, layout.exposure(), "exposure");
+    Dataset<Row> exp = run.read(spark, layout.exposure(), "exposure");
     String cohortCol = "cohort_" + ExposureSpec.radiusLabel(ringsM[0] / 1000);
 
-    Dataset<Row> schoolYears = layout.curatedIfPresent(spark, "school_years");
+    Dataset<Row> schoolYears = run.curatedIfPresent(spark, "school_years");
     if (schoolYears != null) {
-      Dataset<Row> schools = layout.readCurated(spark, "schools").select(col("school_id"), col("ubigeo").as("cluster_id"));
+      Dataset<Row> schools = run.readCurated(spark, "schools").select(col("school_id"), col("ubigeo").as("cluster_id"));
       Dataset<Row> base = schoolYears.join(schools, "school_id")
           .join(pointExposure(exp, "school", cohortCol), col("school_id").equalTo(col("unit_id")).and(
               schoolYears.col("year").equalTo(col("e_year"))))
@@ -94,7 +95,7 @@ public final class PanelJob {
       parts.add(longFormat(base, values, col("school_id"), col("school_id"), col("cluster_id"), lit(1.0)));
       sourceRows.put("school", schoolYears.count());
     }
-    Dataset<Row> survey = layout.curatedIfPresent(spark, "survey");
+    Dataset<Row> survey = run.curatedIfPresent(spark, "survey");
     if (survey != null) {
       Dataset<Row> base = survey.join(pointExposure(exp, "survey_cluster", cohortCol),
           col("cluster_id").equalTo(col("unit_id")).and(survey.col("year").equalTo(col("e_year"))))
@@ -106,14 +107,14 @@ public final class PanelJob {
       parts.add(longFormat(base, values, col("cluster_id"), col("respondent_id"), col("ubigeo"), col("weight")));
       sourceRows.put("survey", survey.count());
     }
-    Dataset<Row> population = layout.curatedIfPresent(spark, "population");
+    Dataset<Row> population = run.curatedIfPresent(spark, "population");
     if (population != null) {
       Dataset<Row> district = districtFamily(population, exp);
       parts.add(district);
       sourceRows.put("district", population.count());
     }
     if (parts.isEmpty()) {
-      throw Errors.usage("no outcome source curated under " + layout.root() + " (school_years, survey or population + femicides/hospitalizations)");
+      throw Errors.usage("no outcome source curated under " + layout.root() + " for run " + run.runId() + " (school_years, survey or population + femicides/hospitalizations)");
     }
     Dataset<Row> panel = parts.get(0);
     for (int i = 1; i < parts.size(); i++) {
@@ -134,14 +135,14 @@ public final class PanelJob {
       // source rows for years outside the exposure window (or without exposure) do not enter
       dropped.put(e.getKey() + "_rows_outside_exposure_window", e.getValue() - joined.getOrDefault(e.getKey(), 0L));
     }
-    long rows = Outputs.writeDelta(TableSchema.load("panel").conform(panel.filter(col("value").isNotNull())), layout.panel());
+    long rows = run.write(panel.filter(col("value").isNotNull()), layout.panel(), "panel");
     progress.step("wrote panel" + (dropped.values().stream().anyMatch(v -> v > 0) ? " (left out: " + dropped + ")" : ""), rows);
     ObjectNode section = Manifest.newSection();
     section.put("rows", rows);
     ObjectNode left = section.putObject("left_out");
     dropped.forEach(left::put);
     section.put("seconds", progress.seconds());
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "panel", section);
+    Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "panel", section);
     panel.unpersist();
     bases.forEach(Dataset::unpersist);
     progress.done();
@@ -177,21 +178,21 @@ public final class PanelJob {
    * (a district-year without a row had no case: registers list events).
    */
   private Dataset<Row> districtFamily(Dataset<Row> population, Dataset<Row> exp) {
-    Dataset<Row> de = layout.read(spark, layout.districtExposure(), "exposure")
+    Dataset<Row> de = run.read(spark, layout.districtExposure(), "exposure")
         .select(col("ubigeo").as("d_ubigeo"), col("year").as("e_year"), col("has_center"), col("cohort"));
     Dataset<Row> centroid = exp.filter(col("unit_type").equalTo("district"))
         .select(col("unit_id").as("c_ubigeo"), col("year").as("c_year"), col("nearest_distance_m"));
     Dataset<Row> base = population.join(de, population.col("ubigeo").equalTo(col("d_ubigeo"))
             .and(population.col("year").equalTo(col("e_year"))))
         .join(centroid, col("ubigeo").equalTo(col("c_ubigeo")).and(col("e_year").equalTo(col("c_year"))), "left");
-    Dataset<Row> fem = layout.curatedIfPresent(spark, "femicides");
+    Dataset<Row> fem = run.curatedIfPresent(spark, "femicides");
     if (fem != null) {
       base = base.join(fem.select(col("ubigeo").as("f_ubigeo"), col("year").as("f_year"), col("femicides"), col("economic_crimes")),
           col("ubigeo").equalTo(col("f_ubigeo")).and(col("e_year").equalTo(col("f_year"))), "left");
     } else {
       base = base.withColumn("femicides", lit(null).cast("int")).withColumn("economic_crimes", lit(null).cast("int"));
     }
-    Dataset<Row> hosp = layout.curatedIfPresent(spark, "hospitalizations");
+    Dataset<Row> hosp = run.curatedIfPresent(spark, "hospitalizations");
     boolean haveHosp = hosp != null;
     if (haveHosp) {
       Column code = upper(substring(col("icd10"), 1, 3));

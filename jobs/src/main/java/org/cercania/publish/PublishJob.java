@@ -1,76 +1,151 @@
 package org.cercania.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.cercania.errors.Errors;
 import org.cercania.io.Inputs;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
-import org.cercania.io.TableSchema;
+import org.cercania.io.Run;
 import org.cercania.io.RunLayout;
+import org.cercania.io.TableSchema;
 
 /**
- * The publish stage: plain Parquet snapshots under {@code OUT/published/} for notebooks and other
- * readers without Delta (estimates, event_study, the effects by distance when estimated, truth when the study has one, the map, quality and
- * diagnostics tables of {@link AnalystTables}, manifest), each written beside and renamed into place so a
- * reader never sees half a table.
+ * The publish stage: the run's snapshot for readers without Delta, as plain Parquet under
+ * {@code OUT/published/<run_id>/} (estimates, event_study, the effects by distance when estimated, truth when the study has one, manifest,
+ * and manifest.json), built in a staging folder and renamed into place whole; then the evidence table;
+ * then, last, the {@code CURRENT} pointer. Beside the estimates the snapshot holds what the notebooks draw
+ * ({@link AnalystTables}: district exposure, center openings, district polygons, the ingest summary, the
+ * diagnostics). Cells built from fewer than {@code minCellUnits} units are
+ * published as null and marked (see {@link CellSuppression}).
  */
 public final class PublishJob {
-  private final SparkSession spark;
-  private final RunLayout layout;
-  private final String truthFile;
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  public PublishJob(SparkSession spark, RunLayout layout, String truthFile) {
+  /** How publish treats the run: the small-cell threshold, the event window (to count units per event time), the pointer rule. */
+  public record Rules(long minCellUnits, int eventMin, int eventMax, boolean alwaysCurrent) {}
+
+  private final SparkSession spark;
+  private final Run run;
+  private final String truthFile;
+  private final Rules rules;
+
+  public PublishJob(SparkSession spark, Run run, String truthFile, Rules rules) {
     this.spark = spark;
-    this.layout = layout;
+    this.run = run;
     this.truthFile = truthFile;
+    this.rules = rules;
   }
 
   public void run() {
     Progress progress = new Progress("publish");
-    for (String table : List.of("estimates", "event_study")) {
-      Dataset<Row> t = TableSchema.load(table).conform(layout.read(spark, layout.result(table), "estimate"));
-      Outputs.writeParquet(t.coalesce(1), layout.published(table));
-      progress.step("published " + table, spark.read().parquet(layout.published(table)).count());
-    }
-    List<String> distance = new ArrayList<>();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String staging = Snapshot.staging(run.out(), run.runId());
+    Dataset<Row> panel = run.read(spark, run.layout().panel(), "panel");
+    ObjectNode section = Manifest.newSection();
+    ObjectNode rows = section.putObject("rows");
+    ObjectNode suppressed = section.putObject("suppressed_rows");
+
+    Dataset<Row> est = CellSuppression.withEstimateUnits(run.read(spark, run.layout().result("estimates"), "estimate"), panel,
+        List.of("ring1", "ring2", "ring3"));
+    write(est, "estimates", "published_estimates", staging, rows, suppressed, progress);
+    Dataset<Row> ev = CellSuppression.withEventUnits(run.read(spark, run.layout().result("event_study"), "estimate"), panel,
+        rules.eventMin(), rules.eventMax());
+    write(ev, "event_study", "published_event_study", staging, rows, suppressed, progress);
     for (String table : List.of("ring_effects", "ring_event_study", "ring_honest_did", "distance_curve")) {
-      Dataset<Row> d = RunLayout.deltaIfPresent(spark, layout.result(table));
+      Dataset<Row> d = RunLayout.deltaIfPresent(spark, run.layout().result(table));
       if (d != null) {
-        Outputs.writeParquet(TableSchema.load(table).conform(d).coalesce(1), layout.published(table));
-        progress.step("published " + table, spark.read().parquet(layout.published(table)).count());
-        distance.add(table);
+        write(d, table, table, staging, rows, suppressed, progress);
       }
     }
     if (truthFile != null) {
       Dataset<Row> truth = TableSchema.load("truth").conform(Inputs.readTable(spark, truthFile, "csv"));
-      Outputs.writeParquet(truth.coalesce(1), layout.published("truth"));
-      progress.step("published truth", spark.read().parquet(layout.published("truth")).count());
+      write(truth, "truth", "published_truth", staging, rows, suppressed, progress);
     }
-    Map<String, Dataset<Row>> extra = AnalystTables.build(spark, layout, progress);
-    for (Map.Entry<String, Dataset<Row>> t : extra.entrySet()) {
-      Outputs.writeParquet(t.getValue().coalesce(1), layout.published(t.getKey()));
-      progress.step("published " + t.getKey(), spark.read().parquet(layout.published(t.getKey())).count());
+    for (Map.Entry<String, Dataset<Row>> t : AnalystTables.build(spark, run, panel, progress).entrySet()) {
+      write(t.getValue(), t.getKey(), AnalystTables.contract(t.getKey()), staging, rows, suppressed, progress);
     }
-    ObjectNode section = Manifest.newSection();
-    section.put("tables", (truthFile == null ? "estimates, event_study, " : "estimates, event_study, truth, ")
-        + String.join(", ", extra.keySet()) + (distance.isEmpty() ? "" : ", " + String.join(", ", distance)) + ", manifest");
-    Manifest.record(spark.sparkContext().hadoopConfiguration(), layout, "publish", section);
-    ObjectNode manifest = Manifest.read(spark.sparkContext().hadoopConfiguration(), layout);
+    section.put("min_cell_units", rules.minCellUnits());
+    section.put("snapshot", Snapshot.dir(run.out(), run.runId()));
+    section.put("seconds", progress.seconds());
+    Manifest.record(conf, run.manifest(), "publish", section);
+    ObjectNode manifest = Manifest.read(conf, run.manifest());
+    writeManifest(manifest, staging);
+    progress.step("published manifest", manifest.size());
+
+    Snapshot.install(conf, run.out(), run.runId(), staging);
+    String snapshot = Snapshot.dir(run.out(), run.runId());
+    long evidence = Evidence.merge(spark, run, Evidence.Provenance.of(manifest), spark.read().parquet(snapshot + "/estimates"),
+        spark.read().parquet(snapshot + "/event_study"));
+    progress.step("merged into evidence (rows of this run)", evidence);
+    String current = Snapshot.current(conf, run.out());
+    if (rules.alwaysCurrent() || current == null || current.equals(run.runId()) || !isBackfill(conf, current)) {
+      Snapshot.point(conf, run.out(), run.runId());
+      progress.info("CURRENT -> " + run.runId() + " (" + Snapshot.dir(run.out(), run.runId()) + ")");
+    } else {
+      progress.info("CURRENT stays " + current + ": this run's as-of date " + run.asOf() + " is before the current snapshot's"
+          + " (a backfill); --set cercania.publish.current=always makes it current");
+    }
+    progress.done();
+  }
+
+  /** Suppresses small cells, conforms to {@code contract}, writes Parquet to {@code staging/<name>} and counts it in the manifest. */
+  private void write(Dataset<Row> frame, String name, String contract, String staging, ObjectNode rows,
+      ObjectNode suppressed, Progress progress) {
+    TableSchema c = TableSchema.load(contract);
+    Dataset<Row> t = c.conform(CellSuppression.apply(frame, c, rules.minCellUnits()));
+    if (!c.runColumns().isEmpty()) {
+      t = run.tag(t);
+    }
+    t.coalesce(1).write().parquet(staging + "/" + name);
+    Dataset<Row> back = spark.read().parquet(staging + "/" + name);
+    long n = back.count();
+    boolean marked = List.of(back.columns()).contains(CellSuppression.SUPPRESSED);
+    long s = marked ? back.filter(CellSuppression.SUPPRESSED).count() : 0;
+    rows.put(name, n);
+    if (marked) {
+      suppressed.put(name, s);
+    }
+    progress.step("published " + name + (s > 0 ? " (" + s + " rows with cells from fewer than " + rules.minCellUnits()
+        + " units, suppressed)" : ""), n);
+  }
+
+  /** True when {@code run}'s as-of date is before that of the snapshot {@code current} (which then stays current). */
+  private boolean isBackfill(Configuration conf, String current) {
+    if (run.asOf() == null) {
+      return false;
+    }
+    String theirs = Manifest.read(conf, Snapshot.dir(run.out(), current) + "/manifest.json").path("run").path("as_of").asText("");
+    return theirs.isEmpty() || run.asOf().isBefore(LocalDate.parse(theirs)); // the current one has no date: it knows everything
+  }
+
+  /** The manifest as {@code manifest.json} and as the Parquet table {@code manifest} (section, key, value). */
+  private void writeManifest(ObjectNode manifest, String staging) {
+    Path file = new Path(staging, "manifest.json");
+    try (OutputStream o = file.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(file, false)) {
+      o.write(JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw Errors.output(java.nio.file.Paths.get(file.toString()), e.getMessage(), e);
+    }
     List<Row> rows = new ArrayList<>();
     flatten("", manifest, rows);
-    Dataset<Row> m = spark.createDataFrame(rows, TableSchema.load("manifest").structType());
-    Outputs.writeParquet(m.coalesce(1), layout.published("manifest"));
-    progress.step("published manifest", rows.size());
-    progress.done();
+    spark.createDataFrame(rows, TableSchema.load("manifest").structType()).coalesce(1).write().parquet(staging + "/manifest");
   }
 
   /** The manifest as (section, key, value) rows: section = stage, key = dotted path inside it. */

@@ -18,7 +18,7 @@ import org.cercania.did.DidSpec;
 import org.cercania.did.fe.EventStudy;
 import org.cercania.did.fe.FixedEffectsRegression;
 import org.cercania.did.SeConvention;
-import org.cercania.io.RunLayout;
+import org.cercania.io.Run;
 import org.cercania.io.TableSchema;
 import org.cercania.testing.SparkExtension;
 import org.junit.jupiter.api.Test;
@@ -102,17 +102,18 @@ class DiagnosticsTest {
     List<String> controls = List.of("ring2", "ring3");
     Map<String, FixedEffectsRegression.Fit> fits = new FixedEffectsRegression(new FixedEffectsRegression.Design("outcome",
         "unit_id", "year", "value", "weight", "cluster_id", controls, EventStudy.REL, levels)).fit(withRel);
-    new Diagnostics(spark, new RunLayout(out.toString()), SeConvention.FIXEST_DEFAULT).run(p, fits, levels, controls.size());
+    Run run = Run.of(out.toString(), "diagnostics-test");
+    new Diagnostics(spark, run, SeConvention.FIXEST_DEFAULT).run(p, fits, levels, controls.size());
 
     Map<String, Double> twfe = new HashMap<>();
-    for (Row r : spark.read().format("delta").load(out + "/results/bacon").collectAsList()) {
+    for (Row r : run.read(spark, run.layout().result("bacon"), "estimate").collectAsList()) {
       twfe.merge(r.getString(1), r.getDouble(5) * r.getDouble(6), Double::sum);
     }
     assertEquals(bruteForceTwfe(values(0, 1)), twfe.get("log_enrollment"), 1e-9);
     assertEquals(bruteForceTwfe(values(0.2, 2)), twfe.get("dv_physical"), 1e-9);
 
     Map<String, Row> pre = new HashMap<>();
-    for (Row r : spark.read().format("delta").load(out + "/results/pretests").collectAsList()) {
+    for (Row r : run.read(spark, run.layout().result("pretests"), "estimate").collectAsList()) {
       pre.put(r.getString(1), r);
     }
     // Event times -7 .. 6 all estimated (no binning): the leads are -7 .. -2. The controls (ring2, ring3, all zero)

@@ -79,7 +79,7 @@ class IngestFormatsTest {
     // The .dbf has no .cpg and is Latin-1: sniffed.
     assertEquals("ANCÓN", spark.read().format("delta").load(out + "/curated/districts").filter("ubigeo = '150102'").first()
         .getAs("name"));
-    assertEquals("EPSG:32718", manifest(spark, out).get("reprojected_from").asText());
+    assertEquals("EPSG:32718", manifest(spark, out, "s").get("reprojected_from").asText());
   }
 
   @Test
@@ -95,7 +95,7 @@ class IngestFormatsTest {
     assertLonLat(g);
     // The bowtie, repaired after reprojection: two triangles meeting at (-76.95, -11.95).
     assertEquals("MultiPolygon", g.get("150104").getGeometryType());
-    assertEquals("EPSG:32718", manifest(spark, out).get("reprojected_from").asText());
+    assertEquals("EPSG:32718", manifest(spark, out, "g").get("reprojected_from").asText());
   }
 
   @Test
@@ -229,7 +229,7 @@ class IngestFormatsTest {
     return m;
   }
 
-  private static JsonNode manifest(SparkSession spark, Path out) {
-    return Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString())).get("ingest").get("sources").get("districts");
+  private static JsonNode manifest(SparkSession spark, Path out, String runId) {
+    return Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString()).runManifest(runId)).get("ingest").get("sources").get("districts");
   }
 }

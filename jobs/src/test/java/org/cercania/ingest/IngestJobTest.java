@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.errors.CercaniaException;
 import org.cercania.io.Manifest;
+import org.cercania.io.Run;
 import org.cercania.io.RunLayout;
 import org.cercania.testing.Repo;
 import org.cercania.testing.SparkExtension;
@@ -88,7 +89,8 @@ class IngestJobTest {
     Map<String, long[]> counts = Map.of("districts", new long[] {12, 6, 6}, "centers", new long[] {16, 6, 10},
         "population", new long[] {8, 2, 6}, "schools", new long[] {9, 4, 5}, "school_years", new long[] {11, 2, 9},
         "survey", new long[] {13, 2, 11}, "femicides", new long[] {9, 1, 8}, "hospitalizations", new long[] {11, 2, 9});
-    JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString())).get("ingest").get("sources");
+    JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString()).runManifest("run-1"))
+        .get("ingest").get("sources");
     for (Map.Entry<String, long[]> c : counts.entrySet()) {
       JsonNode s = sources.get(c.getKey());
       assertEquals(c.getValue()[0], s.get("rows_read").asLong(), c.getKey());
@@ -185,7 +187,8 @@ class IngestJobTest {
     assertEquals(1, spark.read().format("delta").load(out + "/curated/centers").filter("center_id = 'C11' AND ubigeo = '080101'")
         .count());
 
-    JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString())).get("ingest").get("sources");
+    JsonNode sources = Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString()).runManifest("run-1"))
+        .get("ingest").get("sources");
     assertEquals(2, sources.get("districts").get("rows_fixed").asLong());
     assertEquals(4, sources.get("centers").get("rows_fixed").asLong());
     // Reassigned: the curated row carries the district its point lies in; kept: the given code stays.
@@ -331,7 +334,7 @@ class IngestJobTest {
     Files.writeString(centers, Files.readString(BAD.resolve("centers.csv")).replace("C3,Outside,150101,-60.00,", "C3,Outside,150101,-77.00,"));
     Map<String, String> files = allSources();
     files.put("centers", centers.toString());
-    new IngestJob(spark, new RunLayout(out.toString()), "run-3", 1.0).run(files);
+    new IngestJob(spark, new RunLayout(out.toString()), "run-1", 1.0).run(files); // the same run, its input corrected
     Map<String, String> after = rejectReasons(spark, out);
     before.remove("centers:3");
     assertEquals(before, after);
@@ -464,19 +467,51 @@ class IngestJobTest {
   @Test
   void reingestingTheSameFilesGivesTheSameTables(SparkSession spark, JavaDataFrameSuiteBase frames, @TempDir Path copy)
       throws IOException {
-    // A copy of the first run's output, ingested again.
+    // A copy of the first run's output, the same run ingested again: every table's content (run columns
+    // included) as before, though each table has a new Delta version.
     Path out = copy.resolve("out");
     org.apache.commons.io.FileUtils.copyDirectory(ingested(spark).toFile(), out.toFile());
     Map<String, org.apache.spark.sql.Dataset<Row>> first = new LinkedHashMap<>();
-    for (String s : IngestJob.ORDER) {
-      first.put(s, spark.read().format("delta").load(out + "/curated/" + s).localCheckpoint());
+    List<String> tables = new java.util.ArrayList<>(List.of("rejects", "fixes"));
+    IngestJob.ORDER.forEach(s -> tables.add("curated/" + s));
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (String t : tables) {
+      first.put(t, spark.read().format("delta").load(out + "/" + t).localCheckpoint());
+      versions.put(t, io.delta.tables.DeltaTable.forPath(spark, out + "/" + t).history(1).first().getLong(0));
     }
-    long rejects = spark.read().format("delta").load(out + "/rejects").count();
-    new IngestJob(spark, new RunLayout(out.toString()), "run-2", 1.0).run(allSources());
-    for (String s : IngestJob.ORDER) {
-      frames.assertDataFrameNoOrderEquals(first.get(s), spark.read().format("delta").load(out + "/curated/" + s));
+    new IngestJob(spark, new RunLayout(out.toString()), "run-1", 1.0).run(allSources());
+    for (String t : tables) {
+      frames.assertDataFrameNoOrderEquals(first.get(t), spark.read().format("delta").load(out + "/" + t));
+      assertEquals(versions.get(t) + 1, io.delta.tables.DeltaTable.forPath(spark, out + "/" + t).history(1).first().getLong(0), t);
     }
-    assertEquals(rejects, spark.read().format("delta").load(out + "/rejects").count(), "rejects replaced, not appended");
-    assertTrue(spark.read().format("delta").load(out + "/rejects").filter("run_id = 'run-2'").count() == rejects);
+    assertTrue(spark.read().format("delta").load(out + "/rejects").filter("run_id = 'run-1'").count() > 0);
+  }
+
+  @Test
+  void anotherRunsRowsStayBesideThisRunsAndAsOfLeavesOutWhatWasNotYetKnown(SparkSession spark, @TempDir Path copy)
+      throws IOException {
+    Path out = copy.resolve("out");
+    org.apache.commons.io.FileUtils.copyDirectory(ingested(spark).toFile(), out.toFile());
+    long run1 = spark.read().format("delta").load(out + "/curated/centers").count();
+    // As of 2007-12-31 the corpus's accepted center C11 (opened 2008-01-15, bad/centers.csv) is not yet known, and
+    // C10's closing (2015-06-30) is not known yet either.
+    java.time.LocalDate asOf = java.time.LocalDate.parse("2007-12-31");
+    List<Row> accepted = spark.read().format("delta").load(out + "/curated/centers").collectAsList();
+    long known = accepted.stream().filter(r -> !r.<java.sql.Date>getAs("opened_on").toLocalDate().isAfter(asOf)).count();
+    new IngestJob(spark, new Run(new RunLayout(out.toString()), "default", "backfill", asOf), 1.0).run(allSources());
+    org.apache.spark.sql.Dataset<Row> centers = spark.read().format("delta").load(out + "/curated/centers");
+    assertEquals(run1, centers.filter("run_id = 'run-1'").count(), "run-1's rows untouched");
+    assertEquals(known, centers.filter("run_id = 'backfill'").count());
+    assertEquals(run1 - 1, known);
+    assertEquals(0, centers.filter("run_id = 'backfill' AND center_id = 'C11'").count());
+    assertTrue(centers.filter("run_id = 'backfill' AND center_id = 'C10'").first().isNullAt(centers.schema().fieldIndex("closed_on")));
+    assertEquals(0, centers.filter("run_id = 'backfill' AND (opened_on > DATE'2007-12-31' OR closed_on > DATE'2007-12-31')").count());
+    JsonNode s = Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out.toString()).runManifest("backfill")).get("ingest").get("sources");
+    assertEquals(run1 - known, s.get("centers").get("rows_after_as_of").asLong());
+    for (String src : List.of("femicides", "survey", "school_years", "hospitalizations", "population")) {
+      long later = spark.read().format("delta").load(out + "/curated/" + src).filter("run_id = 'run-1' AND year > 2007").count();
+      assertEquals(later, s.get(src).get("rows_after_as_of").asLong(), src);
+      assertEquals(0, spark.read().format("delta").load(out + "/curated/" + src).filter("run_id = 'backfill' AND year > 2007").count());
+    }
   }
 }

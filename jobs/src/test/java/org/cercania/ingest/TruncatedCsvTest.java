@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
@@ -63,7 +64,12 @@ class TruncatedCsvTest {
         + "'\"unterminated,') ends inside an open quote; the file ends mid-record, so rows after it are missing (re-export it). "
         + "Nothing was written.%n", centers, nl + 1), r.err());
     assertFalse(Files.exists(out.resolve("curated")), "no curated table written");
-    assertFalse(Files.exists(out.resolve("manifest.json")), "no manifest written");
+    assertFalse(Files.exists(out.resolve("runs/LATEST")), "no run ingested");
+    try (Stream<Path> runs = Files.list(out.resolve("runs"))) {
+      for (Path run : runs.toList()) {
+        assertFalse(Files.readString(run.resolve("manifest.json")).contains("\"ingest\""), "no ingest recorded in " + run);
+      }
+    }
   }
 
   @Test
@@ -75,7 +81,7 @@ class TruncatedCsvTest {
     good.put("centers", BAD.resolve("centers.csv").toString());
     new IngestJob(spark, new RunLayout(out.toString()), "before", 1.0).run(good);
     long version = deltaVersion(spark, out.resolve("curated/centers"));
-    String manifest = Files.readString(out.resolve("manifest.json"));
+    String manifest = Files.readString(out.resolve("runs/before/manifest.json"));
 
     // Cut at exactly 5,000 bytes: the last record is `CEM,021401,...,Cem Regular O`, 9 of 14 fields.
     byte[] head = first5000();
@@ -93,7 +99,9 @@ class TruncatedCsvTest {
         e.getMessage());
     assertTrue(e.getMessage().contains(" has 9 of the header's 14 fields and no final newline"), e.getMessage());
     assertEquals(version, deltaVersion(spark, out.resolve("curated/centers")), "curated/centers untouched");
-    assertEquals(manifest, Files.readString(out.resolve("manifest.json")), "manifest untouched");
+    assertEquals(manifest, Files.readString(out.resolve("runs/before/manifest.json")), "the previous run's manifest untouched");
+    assertFalse(Files.exists(out.resolve("runs/after/manifest.json")), "no manifest of the failed run");
+    assertEquals("before", Files.readString(out.resolve("runs/LATEST")).trim(), "LATEST still names the previous run");
   }
 
   @Test

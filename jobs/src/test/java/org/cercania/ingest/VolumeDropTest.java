@@ -14,10 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
 import org.cercania.io.Manifest;
+import org.cercania.io.Pointer;
 import org.cercania.io.RunLayout;
 import org.cercania.testing.Console;
 import org.cercania.testing.Repo;
@@ -102,8 +104,11 @@ class VolumeDropTest {
         unknown.err());
   }
 
+  /** Rows of centers read by the run last ingested (runs/LATEST), from its manifest. */
   private static long readRows(SparkSession spark, String out) {
-    JsonNode ingest = Manifest.read(spark.sparkContext().hadoopConfiguration(), new RunLayout(out)).get("ingest");
+    RunLayout layout = new RunLayout(out);
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    JsonNode ingest = Manifest.read(conf, layout.runManifest(Pointer.read(conf, layout.latest()))).get("ingest");
     return ingest.get("sources").get("centers").get("rows_read").asLong();
   }
 
