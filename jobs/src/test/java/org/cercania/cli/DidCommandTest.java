@@ -20,10 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** What {@code cercania did} prints: the overall ATT against R fixest, the result's notes, and spec errors worded as options. */
 @ExtendWith(SparkExtension.class)
 class DidCommandTest {
-  private static final Path ORACLE = Repo.sharedData("oracle");
+  private static Path oracle() {
+    return Repo.sharedData("oracle");
+  }
 
   private static Console.Run did(Path out, String... extra) {
-    List<String> args = new ArrayList<>(List.of("did", "--input", ORACLE.resolve("mpdta.csv").toString(), "--unit", "countyreal",
+    List<String> args = new ArrayList<>(List.of("did", "--input", oracle().resolve("mpdta.csv").toString(), "--unit", "countyreal",
         "--time", "year", "--cohort", "first.treat", "--outcome", "lemp", "--out", out.toString()));
     args.addAll(List.of(extra));
     return Console.main(args.toArray(new String[0]));
@@ -31,7 +33,7 @@ class DidCommandTest {
 
   @Test
   void printsTheOverallAttWithFixestsNumbers(SparkSession spark, @TempDir Path out) {
-    Config ref = ConfigFactory.parseFile(ORACLE.resolve("mpdta_reference.json").toFile()).getConfig("twfe");
+    Config ref = ConfigFactory.parseFile(oracle().resolve("mpdta_reference.json").toFile()).getConfig("twfe");
     Console.Run r = did(out, "--estimator", "twfe");
     assertEquals(0, r.code(), r.err());
     double est = ref.getDouble("estimate");

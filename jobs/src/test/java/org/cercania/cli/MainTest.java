@@ -20,7 +20,7 @@ class MainTest {
 
   @Test
   void everyCommandPrintsItsHelp() {
-    List<String> names = List.of("sample", "ingest", "exposure", "panel", "estimate", "publish", "run", "report", "did", "montecarlo", "trial", "validate", "bench");
+    List<String> names = List.of("sample", "ingest", "exposure", "panel", "estimate", "publish", "run", "report", "history", "show", "vacuum", "did", "montecarlo", "trial", "validate", "bench");
     assertEquals(names, List.copyOf(Main.commands().keySet()));
     for (String c : names) {
       Console.Run r = run(c, "--help");
