@@ -22,7 +22,6 @@ import org.cercania.errors.CercaniaException;
 import org.cercania.errors.Errors;
 import org.cercania.estimate.Truth;
 import org.cercania.io.Manifest;
-import org.cercania.io.Outputs;
 import org.cercania.io.Progress;
 import org.cercania.io.Run;
 import org.cercania.io.RunLayout;
@@ -77,12 +76,12 @@ public final class DistanceJob {
     List<RingEstimate> results = estimateDesign(panel, units, estimators, progress);
     RingTables tables = new RingTables(spark, design, truth, 0);
     results = results.stream().map(r -> r.withTruth(tables.truth(r))).sorted(order).toList();
-    long n = Outputs.writeDelta(tables.effects(results, "ring_effects"), layout.result("ring_effects"));
-    long m = Outputs.writeDelta(tables.events(results), layout.result("ring_event_study"));
+    long n = run.write(tables.effects(results, "ring_effects"), layout.result("ring_effects"), null);
+    long m = run.write(tables.events(results), layout.result("ring_event_study"), null);
     progress.step("wrote results/ring_effects and results/ring_event_study", n + m);
     long h = 0;
     if (estimators.contains("sun-abraham")) {
-      h = Outputs.writeDelta(tables.honest(results), layout.result("ring_honest_did"));
+      h = run.write(tables.honest(results), layout.result("ring_honest_did"), null);
       progress.step("wrote results/ring_honest_did (sun-abraham event studies with their full covariance, for HonestDiD)", h);
     }
     for (String line : tables.describe(results)) {
@@ -128,7 +127,7 @@ public final class DistanceJob {
     if (rows == null) {
       return 0;
     }
-    long n = Outputs.writeDelta(rows, layout.result("distance_curve"));
+    long n = run.write(rows, layout.result("distance_curve"), null);
     progress.step("wrote results/distance_curve (" + curve.estimator() + ")", n);
     lines.forEach(l -> progress.info("curve " + l));
     return n;

@@ -23,7 +23,6 @@ import org.cercania.io.Inputs;
 import org.cercania.io.Manifest;
 import org.cercania.io.Progress;
 import org.cercania.io.Run;
-import org.cercania.io.RunLayout;
 import org.cercania.io.TableSchema;
 
 /**
@@ -69,7 +68,7 @@ public final class PublishJob {
         rules.eventMin(), rules.eventMax());
     write(ev, "event_study", "published_event_study", staging, rows, suppressed, progress);
     for (String table : List.of("ring_effects", "ring_event_study", "ring_honest_did", "distance_curve")) {
-      Dataset<Row> d = RunLayout.deltaIfPresent(spark, run.layout().result(table));
+      Dataset<Row> d = run.readIfPresent(spark, run.layout().result(table));
       if (d != null) {
         write(d, table, table, staging, rows, suppressed, progress);
       }
