@@ -144,6 +144,9 @@ class RunsIT {
     Map<String, Long> v2 = new LinkedHashMap<>();
     assertSameTables(first, tables(spark, out, id, v2), "rerun");
     for (String t : first.keySet()) {
+      if (first.get(t).isEmpty()) {
+        continue; // the run has no rows there (e.g. no fixes): Delta commits nothing for an empty replaceWhere
+      }
       assertTrue(v2.get(t) > v1.get(t), t + ": rewritten (version " + v1.get(t) + " -> " + v2.get(t) + ")");
     }
     assertEquals(evidence, spark.read().format("delta").load(out.resolve("evidence").toString()).count());
