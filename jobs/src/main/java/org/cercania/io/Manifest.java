@@ -27,11 +27,6 @@ public final class Manifest {
     return JSON.createObjectNode();
   }
 
-  /** Replaces section {@code stage} of OUT/manifest.json with {@code section} (plus a finished_at time). */
-  public static void record(Configuration conf, RunLayout layout, String stage, ObjectNode section) {
-    record(conf, layout.manifest(), stage, section);
-  }
-
   /** Replaces section {@code stage} of the manifest {@code manifestFile} (e.g. a run's) with {@code section}. */
   public static synchronized void record(Configuration conf, String manifestFile, String stage, ObjectNode section) {
     Path file = new Path(manifestFile);
@@ -58,11 +53,6 @@ public final class Manifest {
     } catch (IOException e) {
       throw Errors.output(Paths.get(file.toString()), e.getMessage(), e);
     }
-  }
-
-  /** Reads OUT/manifest.json (empty object when absent). */
-  public static ObjectNode read(Configuration conf, RunLayout layout) {
-    return read(conf, layout.manifest());
   }
 
   /** Reads the manifest {@code manifestFile} (empty object when absent). */
