@@ -72,7 +72,7 @@ class DriverKillIT {
 
     Launcher.Result rerun = Launcher.run(dir.resolve("rerun.log"), refresh.toArray(String[]::new));
     assertEquals(0, rerun.exitCode(), "the rerun after the kills failed");
-    PublishedTables.assertSameRun(PublishedTables.read(spark, reference.out()), PublishedTables.read(spark, out), TOLERANCE,
+    PublishedTables.assertSame(PublishedTables.read(spark, reference.out()), PublishedTables.read(spark, out), TOLERANCE,
         "rerun after the kills vs an uninterrupted run");
   }
 

@@ -164,7 +164,7 @@ public final class FixedEffectsRegression implements Serializable {
     Map<String, boolean[]> droppedAll = new HashMap<>();
     for (Map.Entry<String, WithinSums.Gram> e : grams.entrySet()) {
       int p = e.getValue().p;
-      SymmetricSolver s = SymmetricSolver.factor(e.getValue().xx, p, COLLINEAR_TOL);
+      SymmetricSolver s = SymmetricSolver.factor(e.getValue().xx, p, COLLINEAR_TOL, e.getValue().rawDiag);
       betas.put(e.getKey(), s.solve(e.getValue().xy));
       double[][] rows = new double[kInt][];
       int offset = p - kInt;

@@ -68,6 +68,8 @@ final class WithinSums implements Serializable {
     final int p;
     final double[] xx;
     final double[] xy;
+    /** The diagonal of the raw (not demeaned) cross-products: the scale of the collinearity check. */
+    final double[] rawDiag;
     long n;
     long units;
     long unitsWithOneCluster;
@@ -78,6 +80,7 @@ final class WithinSums implements Serializable {
       this.p = times.length - 1 + kInt;
       this.xx = new double[p * p];
       this.xy = new double[p];
+      this.rawDiag = new double[p];
     }
 
     /** Coordinate of time t's dummy, or -1 for the reference (first) time or a time not in this key. */
@@ -236,6 +239,9 @@ final class WithinSums implements Serializable {
     for (Map.Entry<String, double[][]> e : parts.entrySet()) {
       Gram g = grams.get(e.getKey());
       double[][] part = e.getValue();
+      for (int i = 0; i < g.p; i++) {
+        g.rawDiag[i] = g.xx[i * g.p + i];
+      }
       for (int i = 0; i < g.xx.length; i++) {
         g.xx[i] -= part[0][i];
       }

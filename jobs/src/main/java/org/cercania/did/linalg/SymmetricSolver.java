@@ -20,11 +20,26 @@ public final class SymmetricSolver implements Serializable {
 
   /** Factors the row-major p x p matrix {@code a}; a column whose pivot falls below tol times its diagonal is dropped. */
   public static SymmetricSolver factor(double[] a, int p, double tol) {
+    double[] scale = new double[p];
+    for (int j = 0; j < p; j++) {
+      scale[j] = a[j * p + j];
+    }
+    return factor(a, p, tol, scale);
+  }
+
+  /**
+   * Factors {@code a}, dropping a column whose pivot falls below tol times its {@code scale}. For a
+   * Gram matrix formed as a difference (raw cross-products minus the fixed effects' part, as the
+   * within-unit sums are), the scale is the raw diagonal: a column the fixed effects absorb leaves
+   * only rounding residue on the diagonal, of the raw diagonal's order times the machine epsilon, so
+   * it is judged against what it was before the subtraction, not against that residue.
+   */
+  public static SymmetricSolver factor(double[] a, int p, double tol, double[] scale) {
     double[][] l = new double[p][p];
     boolean[] dropped = new boolean[p];
     for (int j = 0; j < p; j++) {
-      double diag = a[j * p + j];
-      double v = diag;
+      double diag = Math.max(scale[j], a[j * p + j]);
+      double v = a[j * p + j];
       for (int k = 0; k < j; k++) {
         if (!dropped[k]) {
           v -= l[j][k] * l[j][k];
