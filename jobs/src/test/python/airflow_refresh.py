@@ -1,14 +1,16 @@
 """Runs the Airflow refresh's commands without Airflow, and checks the DAG file.
 
-  python3 airflow_refresh.py --repo ROOT --out DIR [--as-of DATE] [--run-id ID] -- SAMPLE_FLAGS...
+  python3 airflow_refresh.py --repo ROOT --out DIR [--as-of DATE] [--run-id ID] [--set K=V ...] [--plan FILE] -- SAMPLE_FLAGS...
 
 1. imports conf/airflow/cercania_commands.py and checks that it pulled in no Airflow module;
 2. parses conf/airflow/cercania_refresh.py (ast), then imports it with a stub `airflow` package and
    checks its tasks: one per stage, in order, each a chain link, each running the module's
    spark-submit command for its stage with the data interval's templates as --as-of and --run-id;
 3. writes the sample (bin/cercania sample SAMPLE_FLAGS --out DIR) and runs the refresh's commands,
-   in order, through bin/cercania (the launcher's spark-submit), stopping at the first failure.
-The caller (AirflowCommandsIT) compares the published results with those of `run`.
+   in order, through bin/cercania (the launcher's spark-submit), stopping at the first failure; or,
+   with --plan FILE, writes those commands to FILE (a line per stage: the stage, then bin/cercania's
+   arguments, tab-separated) for the caller to run, kill and retry as Airflow would.
+The caller (DriverKillIT) compares the published results with those of `run`.
 """
 import argparse
 import ast
@@ -98,13 +100,23 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--as-of")
     ap.add_argument("--run-id")
+    ap.add_argument("--set", action="append", default=[], dest="settings", metavar="K=V")
+    ap.add_argument("--plan")
     ap.add_argument("sample_flags", nargs="*")
     a = ap.parse_args()
     commands = load_commands(a.repo)
     check_dag(a.repo, commands)
     run(commands.launcher(["sample"] + a.sample_flags + ["--out", a.out], a.repo))
+    stages = commands.refresh(a.out, "sample", as_of=a.as_of, run_id=a.run_id, settings=a.settings)
+    if a.plan:
+        with open(a.plan, "w", encoding="utf-8") as f:
+            for stage, args in stages:
+                assert all("\t" not in x for x in args), args
+                f.write("\t".join([stage] + args) + "\n")
+        print("[airflow] wrote the refresh's %d commands to %s" % (len(stages), a.plan))
+        return
     t0 = time.time()
-    for stage, args in commands.refresh(a.out, "sample", as_of=a.as_of, run_id=a.run_id):
+    for stage, args in stages:
         run(commands.launcher(args, a.repo))
     print("[airflow] refresh through the DAG's commands: %.1f s" % (time.time() - t0))
 
