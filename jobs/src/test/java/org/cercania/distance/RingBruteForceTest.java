@@ -11,9 +11,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.LUDecomposition;
-import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,10 +31,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * units exposed before the window, whose center closed or that enter beyond the last edge,
  * respondents with sampling weights (several per unit-year, averaged with their weights), a unit
  * missing a year, and clusters of units. The unit classification is enumerated here from each
- * unit's distances; cs's overall ATT and its clustered SE are R did's formulas (DRDID without
- * covariates, simple aggregation with the weights' influence function) written out densely;
- * imputation's ATT is least squares on dummies over the untreated rows. The stacked twfe of all
- * bands in one regression equals the library's twfe run band by band.
+ * unit's distances. Every ring estimate and SE of each robust estimator is reproduced to 1e-9 by a
+ * dense computation from the panel's rows: cs's overall ATT and its dynamic event study with their
+ * clustered SEs ({@link DenseCs}: R did's att_gt and aggte written out), imputation's ATT and its
+ * tau::e event study with BJS's conservative clustered SEs ({@link DenseImputation}: didimputation
+ * written out), Sun-Abraham's event-time coefficients, their full covariance, ATT and SE (fixest's
+ * sunab as a dummy regression, below). The stacked twfe of all bands in one regression equals the
+ * library's twfe run band by band.
  */
 @ExtendWith(SparkExtension.class)
 class RingBruteForceTest {
@@ -164,16 +165,29 @@ class RingBruteForceTest {
       List<Unit> units = bandUnits(b);
       long[] counts = {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0};
       RingEstimate cs = effects.estimate("school", "y", b, "cs", sub, counts);
-      double[] want = csBruteForce(units);
-      assertEquals(want[0], cs.estimate(), 1e-9, "cs ATT band " + b);
-      assertEquals(want[1], cs.se(), 1e-9, "cs SE band " + b);
+      DenseCs denseCs = new DenseCs(units);
+      assertEquals(denseCs.simple().value(), cs.estimate(), 1e-9, "cs ATT band " + b);
+      assertEquals(denseCs.simple().se(), cs.se(), 1e-9, "cs SE band " + b);
+      assertEventStudy(denseCs.dynamic(), cs.events(), "cs dynamic band " + b);
       RingEstimate imp = effects.estimate("school", "y", b, "imputation", sub, counts);
-      assertEquals(imputationBruteForce(units), imp.estimate(), 1e-9, "imputation ATT band " + b);
+      DenseImputation denseImputation = new DenseImputation(units);
+      assertEquals(denseImputation.overall().value(), imp.estimate(), 1e-9, "imputation ATT band " + b);
+      assertEquals(denseImputation.overall().se(), imp.se(), 1e-9, "imputation SE band " + b);
+      assertEventStudy(denseImputation.eventStudy(), imp.events(), "imputation tau::e band " + b);
       RingEstimate twfe = effects.estimate("school", "y", b, "twfe", sub, counts);
       RingEstimate fromStack = StackedTwfe.estimate(stacked, "school", "y", b, counts);
       assertEquals(twfe.estimate(), fromStack.estimate(), 1e-9, "stacked twfe band " + b);
       assertEquals(twfe.se(), fromStack.se(), 1e-9, "stacked twfe SE band " + b);
       assertTrue(Math.abs(cs.estimate()) > 0.1, "a planted effect is found in band " + b);
+    }
+  }
+
+  /** The library's event terms are exactly the dense event times, each estimate and SE to 1e-9. */
+  static void assertEventStudy(Map<Integer, Estimate> want, List<RingEstimate.EventTerm> got, String what) {
+    assertEquals(List.copyOf(want.keySet()), got.stream().map(RingEstimate.EventTerm::e).toList(), what + ": event times");
+    for (RingEstimate.EventTerm e : got) {
+      assertEquals(want.get(e.e()).value(), e.estimate(), 1e-9, what + ": estimate e=" + e.e());
+      assertEquals(want.get(e.e()).se(), e.se(), 1e-9, what + ": SE e=" + e.e());
     }
   }
 
@@ -312,120 +326,11 @@ class RingBruteForceTest {
     return new SaBrute(times, java.util.Arrays.copyOf(b, times.length), ev, b[times.length], Math.sqrt(cov[times.length][times.length]));
   }
 
-  /** R did's ATT(g,t) (never-treated controls, varying base), simple aggregation and clustered analytic SE; balanced units only. */
-  static double[] csBruteForce(List<Unit> all) {
-    List<Unit> units = all.stream().filter(u -> java.util.Arrays.stream(u.mean()).allMatch(m -> m != null)).toList();
-    int n = units.size();
-    int[] g = units.stream().mapToInt(u -> (int) classify(u)[1]).toArray();
-    TreeSet<Integer> cohorts = new TreeSet<>();
-    for (int x : g) {
-      if (x > 0) {
-        cohorts.add(x);
-      }
-    }
-    Map<Integer, Double> pg = new HashMap<>();
-    for (int c : cohorts) {
-      pg.put(c, (double) java.util.Arrays.stream(g).filter(x -> x == c).count() / n);
-    }
-    List<int[]> keepers = new ArrayList<>();
-    List<Double> att = new ArrayList<>();
-    List<double[]> psi = new ArrayList<>();
-    for (int c : cohorts) {
-      for (int t = c - FROM; t < YEARS; t++) {
-        int base = c - FROM - 1;
-        double sG = 0;
-        double nG = 0;
-        double sC = 0;
-        double nC = 0;
-        for (int i = 0; i < n; i++) {
-          double dy = units.get(i).mean()[t] - units.get(i).mean()[base];
-          if (g[i] == c) {
-            sG += dy;
-            nG++;
-          } else if (g[i] == 0) {
-            sC += dy;
-            nC++;
-          }
-        }
-        double mG = sG / nG;
-        double mC = sC / nC;
-        double n1 = nG + nC;
-        double[] p = new double[n];
-        for (int i = 0; i < n; i++) {
-          double dy = units.get(i).mean()[t] - units.get(i).mean()[base];
-          if (g[i] == c) {
-            p[i] = n / n1 * (dy - mG) / (nG / n1);
-          } else if (g[i] == 0) {
-            p[i] = -n / n1 * (dy - mC) / (nC / n1);
-          }
-        }
-        keepers.add(new int[] {c, t});
-        att.add(mG - mC);
-        psi.add(p);
-      }
-    }
-    double spg = keepers.stream().mapToDouble(k -> pg.get(k[0])).sum();
-    double estimate = 0;
-    for (int k = 0; k < keepers.size(); k++) {
-      estimate += pg.get(keepers.get(k)[0]) / spg * att.get(k);
-    }
-    Map<String, Double> byCluster = new HashMap<>();
-    for (int i = 0; i < n; i++) {
-      double inf = 0;
-      double sumDev = 0;
-      for (int[] k : keepers) {
-        sumDev += (g[i] == k[0] ? 1 : 0) - pg.get(k[0]);
-      }
-      for (int k = 0; k < keepers.size(); k++) {
-        double pk = pg.get(keepers.get(k)[0]);
-        double wif = ((g[i] == keepers.get(k)[0] ? 1 : 0) - pk) / spg - sumDev * pk / (spg * spg);
-        inf += psi.get(k)[i] * pk / spg + wif * att.get(k);
-      }
-      byCluster.merge(units.get(i).cluster(), inf, Double::sum);
-    }
-    double ss = byCluster.values().stream().mapToDouble(v -> v * v).sum();
-    return new double[] {estimate, Math.sqrt(ss) / n};
-  }
+  /** An estimate and its standard error as the dense computation gives them. */
+  record Estimate(double value, double se) {}
 
-  /** Unit and year effects by least squares on the untreated unit-years (dummies), then the mean of y - fitted over treated ones. */
-  static double imputationBruteForce(List<Unit> units) {
-    List<double[]> x = new ArrayList<>();
-    List<Double> y = new ArrayList<>();
-    int k = units.size() + YEARS - 1;
-    for (int i = 0; i < units.size(); i++) {
-      int g = (int) classify(units.get(i))[1];
-      for (int t = 0; t < YEARS; t++) {
-        Double m = units.get(i).mean()[t];
-        if (m != null && (g == 0 || FROM + t < g)) {
-          x.add(dummies(i, t, k));
-          y.add(m);
-        }
-      }
-    }
-    double[][] xa = x.toArray(new double[0][]);
-    double[] beta = new QRDecomposition(new Array2DRowRealMatrix(xa)).getSolver()
-        .solve(new ArrayRealVector(y.stream().mapToDouble(Double::doubleValue).toArray())).toArray();
-    double sum = 0;
-    int count = 0;
-    for (int i = 0; i < units.size(); i++) {
-      int g = (int) classify(units.get(i))[1];
-      for (int t = 0; t < YEARS; t++) {
-        Double m = units.get(i).mean()[t];
-        if (m != null && g > 0 && FROM + t >= g) {
-          double[] d = dummies(i, t, k);
-          double fit = 0;
-          for (int j = 0; j < k; j++) {
-            fit += d[j] * beta[j];
-          }
-          sum += m - fit;
-          count++;
-        }
-      }
-    }
-    return sum / count;
-  }
-
-  private static double[] dummies(int unit, int t, int k) {
+  /** One unit-year's dummies: the unit's, and its year's (the first year left out); k = units + years - 1. */
+  static double[] dummies(int unit, int t, int k) {
     double[] d = new double[k];
     d[unit] = 1;
     if (t > 0) {
