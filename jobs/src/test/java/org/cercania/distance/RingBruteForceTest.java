@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The distance design and its ring estimates against a dense brute-force computation held in the
  * test: a small panel (bands 0-1, 1-2, 2-5 km, cutoff 10 km) with units that move to a nearer band,
  * units exposed before the window, whose center closed or that enter beyond the last edge,
- * respondents with sampling weights (several per unit-year, averaged with their weights), a unit
- * missing a year, and clusters of units. The unit classification is enumerated here from each
+ * respondents with sampling weights (several per unit-year, averaged with their weights), a
+ * never-exposed unit and treated units missing a year (before or after entry), and clusters of units. The unit classification is enumerated here from each
  * unit's distances. Every ring estimate and SE of each robust estimator is reproduced to 1e-9 by a
  * dense computation from the panel's rows: cs's overall ATT and its dynamic event study with their
  * clustered SEs ({@link DenseCs}: R did's att_gt and aggte written out), imputation's ATT and its
@@ -91,6 +91,8 @@ class RingBruteForceTest {
         if (i == 7 && t == 3) {
           continue; // a never-exposed unit missing a year
         }
+        // treated units missing a year (drawn, then left out): 8-10 the year after entry, 16-18 the year before it
+        boolean gap = kind <= 2 && (i / 8 == 1 && t == g + 1 || i / 8 == 2 && g >= 2 && t == g - 1);
         Double dist = d[t];
         double effect = dist == null || dist > 5000 ? 0 : dist <= 1000 ? 1.0 + 0.3 * (t - g) : dist <= 2000 ? 0.5 : 0.2;
         int respondents = 1 + i % 3;
@@ -99,11 +101,13 @@ class RingBruteForceTest {
         for (int k = 0; k < respondents; k++) {
           double w = 0.5 + r.nextDouble();
           double y = unitEffect + yearEffect[t] + effect + 0.5 * r.nextGaussian();
-          ROWS.add(RowFactory.create("school", "y", id, id + "-" + k, cluster, FROM + t, y, w, 0, dist));
+          if (!gap) {
+            ROWS.add(RowFactory.create("school", "y", id, id + "-" + k, cluster, FROM + t, y, w, 0, dist));
+          }
           sw += w;
           swy += w * y;
         }
-        mean[t] = swy / sw;
+        mean[t] = gap ? null : swy / sw;
       }
       UNITS.add(new Unit(id, cluster, d, mean));
     }
@@ -164,6 +168,8 @@ class RingBruteForceTest {
       Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));
       List<Unit> units = bandUnits(b);
       long[] counts = {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0};
+      assertTrue(units.stream().anyMatch(u -> (int) classify(u)[1] > 0 && java.util.Arrays.asList(u.mean()).contains(null)),
+          "an unbalanced treated unit in band " + b);
       RingEstimate cs = effects.estimate("school", "y", b, "cs", sub, counts);
       DenseCs denseCs = new DenseCs(units);
       assertEquals(denseCs.simple().value(), cs.estimate(), 1e-9, "cs ATT band " + b);
