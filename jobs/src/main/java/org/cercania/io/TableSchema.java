@@ -26,7 +26,9 @@ import org.cercania.errors.Errors;
 
 /**
  * A table contract read from {@code schemas/<name>.json} (packaged in the jar from the repository's
- * schemas/ folder): the only place a table's columns, types and nullability are written down.
+ * schemas/ folder): the only place a table's columns, types and nullability are written down. A contract
+ * that {@code extends} another has the other's columns first, then its own; one of its own named like a
+ * column of the other replaces that column's fields it gives (e.g. a published table's {@code units} marking).
  */
 public final class TableSchema implements Serializable {
   private static final Map<String, TableSchema> CACHE = new ConcurrentHashMap<>();
@@ -99,26 +101,36 @@ public final class TableSchema implements Serializable {
     }
     try (InputStreamReader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
       Config c = ConfigFactory.parseReader(reader);
+      TableSchema base = c.hasPath("extends") ? read(c.getString("extends")) : null;
       List<ColumnSpec> cols = new ArrayList<>();
-      for (Config col : c.getConfigList("columns")) {
-        String type = col.getString("type");
-        ColumnSpec.sparkType(type);
-        cols.add(new ColumnSpec(col.getString("name"), type,
-            col.hasPath("nullable") && col.getBoolean("nullable"),
-            col.hasPath("description") ? col.getString("description") : "",
-            col.hasPath("rule") ? col.getString("rule") : null,
-            col.hasPath("after") ? col.getString("after") : null,
-            col.hasPath("references") ? col.getString("references") : null,
-            col.hasPath("min") ? col.getDouble("min") : null,
-            col.hasPath("max") ? col.getDouble("max") : null,
-            optional(col, "as_of"), optional(col, "privacy"), optional(col, "units"), optional(col, "role")));
+      if (base != null) {
+        cols.addAll(base.runColumns());
+        cols.addAll(base.columns());
       }
-      if (c.hasPath("extends")) {
-        TableSchema base = read(c.getString("extends"));
-        List<ColumnSpec> all = new ArrayList<>(base.runColumns());
-        all.addAll(base.columns());
-        all.addAll(cols);
-        cols = all;
+      for (Config col : c.getConfigList("columns")) {
+        String colName = col.getString("name");
+        int at = -1;
+        for (int i = 0; i < cols.size(); i++) {
+          at = cols.get(i).name().equals(colName) ? i : at;
+        }
+        ColumnSpec b = at >= 0 ? cols.get(at) : null; // a column of the base: the fields given here replace its own
+        String type = col.hasPath("type") || b == null ? col.getString("type") : b.type();
+        ColumnSpec.sparkType(type);
+        ColumnSpec spec = new ColumnSpec(colName, type,
+            col.hasPath("nullable") ? col.getBoolean("nullable") : b != null && b.nullable(),
+            col.hasPath("description") ? col.getString("description") : b != null ? b.description() : "",
+            col.hasPath("rule") ? col.getString("rule") : b != null ? b.rule() : null,
+            col.hasPath("after") ? col.getString("after") : b != null ? b.after() : null,
+            col.hasPath("references") ? col.getString("references") : b != null ? b.references() : null,
+            col.hasPath("min") ? Double.valueOf(col.getDouble("min")) : b != null ? b.min() : null,
+            col.hasPath("max") ? Double.valueOf(col.getDouble("max")) : b != null ? b.max() : null,
+            optional(col, "as_of", b == null ? null : b.asOf()), optional(col, "privacy", b == null ? null : b.privacy()),
+            optional(col, "units", b == null ? null : b.units()), optional(col, "role", b == null ? null : b.role()));
+        if (at >= 0) {
+          cols.set(at, spec);
+        } else {
+          cols.add(spec);
+        }
       }
       if (!c.getString("name").equals(name)) {
         throw Errors.schema(name, resource + " declares name '" + c.getString("name") + "'");
@@ -134,7 +146,11 @@ public final class TableSchema implements Serializable {
   }
 
   private static String optional(Config col, String key) {
-    return col.hasPath(key) ? col.getString(key) : null;
+    return optional(col, key, null);
+  }
+
+  private static String optional(Config col, String key, String otherwise) {
+    return col.hasPath(key) ? col.getString(key) : otherwise;
   }
 
   public String name() {

@@ -5,15 +5,18 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.cercania.errors.CercaniaException;
 import org.cercania.io.Progress;
 import org.cercania.io.Run;
 import org.cercania.io.RunLayout;
@@ -71,13 +74,30 @@ final class AnalystTables {
             .agg(count(lit(1)).as("rows"), countDistinct("file").as("files")));
       }
     }
+    String[] columns = contract.columnNames().stream().filter(c -> !c.equals(CellSuppression.SUPPRESSED)).toArray(String[]::new);
     if (parts.isEmpty()) {
-      return spark.createDataFrame(List.of(), contract.structType());
+      return spark.createDataFrame(List.of(), contract.structType()).select(columns[0], Arrays.copyOfRange(columns, 1, columns.length));
     }
     Dataset<Row> all = parts.get(0);
     for (int i = 1; i < parts.size(); i++) {
       all = all.unionByName(parts.get(i));
     }
-    return contract.conform(all.orderBy("kind", "source", "reason", "field"));
+    List<String> aboutPeople = new ArrayList<>();
+    for (Row r : all.select("source").distinct().collectAsList()) {
+      if (aboutPeople(r.getString(0))) {
+        aboutPeople.add(r.getString(0));
+      }
+    }
+    all = all.withColumn("people", when(col("source").isin(aboutPeople.toArray()), col("rows")));
+    return all.orderBy("kind", "source", "reason", "field").select(columns[0], Arrays.copyOfRange(columns, 1, columns.length));
+  }
+
+  /** A source whose rows are people: its contract says {@code "privacy": "private"}, or it has no contract (unknown: counted as people). */
+  static boolean aboutPeople(String source) {
+    try {
+      return "private".equals(TableSchema.load(source).privacy());
+    } catch (CercaniaException e) {
+      return true;
+    }
   }
 }

@@ -26,21 +26,34 @@ public final class CellSuppression {
 
   private CellSuppression() {}
 
-  /** {@code frame} with its {@code units}-marked cells nulled below {@code k} units and a {@code suppressed} column. */
+  /**
+   * {@code frame} with its {@code units}-marked cells nulled below {@code k} units and a {@code suppressed} column.
+   * A null count (allowed only where the contract makes the units column nullable and says why) means the
+   * cell is not built from people, e.g. rejected rows of the centers file: the rule does not apply to it.
+   */
   public static Dataset<Row> apply(Dataset<Row> frame, TableSchema contract, long k) {
     Set<String> unitColumns = new LinkedHashSet<>();
-    Dataset<Row> d = frame;
     for (TableSchema.ColumnSpec c : contract.columns()) {
       if (c.units() != null) {
         unitColumns.add(c.units());
-        d = d.withColumn(c.name(), when(col(c.units()).lt(k), lit(null).cast(c.sparkType())).otherwise(col(c.name())));
       }
     }
+    Dataset<Row> d = frame;
     Column any = lit(false);
     for (String u : unitColumns) {
-      any = any.or(col(u).lt(k));
+      any = any.or(small(u, k));
     }
-    return d.withColumn(SUPPRESSED, any);
+    d = d.withColumn(SUPPRESSED, any); // before any cell is nulled: a column may count its own units (ingest_summary)
+    for (TableSchema.ColumnSpec c : contract.columns()) {
+      if (c.units() != null) {
+        d = d.withColumn(c.name(), when(small(c.units(), k), lit(null).cast(c.sparkType())).otherwise(col(c.name())));
+      }
+    }
+    return d;
+  }
+
+  private static Column small(String units, long k) {
+    return coalesce(col(units).lt(k), lit(false));
   }
 
   /**
@@ -68,6 +81,22 @@ public final class CellSuppression {
         .groupBy("outcome", "event_time").agg(countDistinct("unit_id").as("cell_units"));
     return events.join(units, new String[] {"outcome", "event_time"}, "left")
         .withColumn("cell_units", coalesce(col("cell_units"), lit(0L)));
+  }
+
+  /**
+   * Rows of a distance table without a units count of their own (ring_event_study, ring_honest_did) with
+   * {@code n_treated}: the treated units of the same outcome, estimator and band in {@code ringEffects}
+   * (0 when it has no such row, so the row is suppressed rather than published unchecked).
+   */
+  static Dataset<Row> withRingUnits(Dataset<Row> rows, Dataset<Row> ringEffects) {
+    Dataset<Row> units = ringEffects.select(col("family").as("u_family"), col("outcome").as("u_outcome"),
+        col("estimator").as("u_estimator"), col("ring_lower_m").as("u_lower"), col("ring_upper_m").as("u_upper"),
+        col("n_treated").as("u_treated"));
+    Column on = col("family").equalTo(col("u_family")).and(col("outcome").equalTo(col("u_outcome")))
+        .and(col("estimator").equalTo(col("u_estimator"))).and(col("ring_lower_m").eqNullSafe(col("u_lower")))
+        .and(col("ring_upper_m").eqNullSafe(col("u_upper")));
+    return rows.join(units, on, "left").withColumn("n_treated", coalesce(col("u_treated"), lit(0L)))
+        .drop("u_family", "u_outcome", "u_estimator", "u_lower", "u_upper", "u_treated");
   }
 
   /** Goodman-Bacon comparisons with {@code cell_units}: the units of the smaller of the two cohorts compared, from the panel. */

@@ -1,5 +1,7 @@
 package org.cercania.publish;
 
+import static org.apache.spark.sql.functions.lit;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -67,10 +69,17 @@ public final class PublishJob {
     Dataset<Row> ev = CellSuppression.withEventUnits(run.read(spark, run.layout().result("event_study"), "estimate"), panel,
         rules.eventMin(), rules.eventMax());
     write(ev, "event_study", "published_event_study", staging, rows, suppressed, progress);
+    // The effects by distance: a cell is identified by the band's treated units (n_treated); the event studies and
+    // HonestDiD inputs, which have no count of their own, get their band's from ring_effects.
+    Dataset<Row> ringEffects = run.readIfPresent(spark, run.layout().result("ring_effects"));
     for (String table : List.of("ring_effects", "ring_event_study", "ring_honest_did", "distance_curve")) {
       Dataset<Row> d = run.readIfPresent(spark, run.layout().result(table));
       if (d != null) {
-        write(d, table, table, staging, rows, suppressed, progress);
+        if (table.equals("ring_event_study") || table.equals("ring_honest_did")) {
+          d = ringEffects == null ? d.withColumn("n_treated", lit(0L))
+              : CellSuppression.withRingUnits(d, ringEffects);
+        }
+        write(d, table, "published_" + table, staging, rows, suppressed, progress);
       }
     }
     if (truthFile != null) {

@@ -53,4 +53,23 @@ class TableSchemaTest {
     assertEquals(7L, r.getLong(2));
     assertEquals(2004L, r.getLong(3));
   }
+
+  @Test
+  void anExtendingContractReplacesTheFieldsItGivesOfABaseColumnInPlace() {
+    TableSchema base = TableSchema.load("ring_effects");
+    TableSchema pub = TableSchema.load("published_ring_effects");
+    List<String> names = new java.util.ArrayList<>(base.columnNames());
+    names.add("suppressed");
+    assertEquals(names, pub.columnNames(), "base columns in their order, then the new ones");
+    TableSchema.ColumnSpec was = base.column("estimate");
+    TableSchema.ColumnSpec now = pub.column("estimate");
+    assertEquals(false, was.nullable());
+    assertEquals(null, was.units());
+    assertEquals(true, now.nullable());
+    assertEquals("n_treated", now.units());
+    assertEquals(was.type(), now.type());
+    assertEquals(was.description(), now.description());
+    assertEquals(base.column("n_units"), pub.column("n_units"));
+    assertTrue(pub.column("n_treated").description().contains("small-cell rule"), "n_treated's description replaced");
+  }
 }

@@ -133,9 +133,10 @@ final class PublishedTables {
    * marks no column identifying; no column carries the name of a column a private source marks identifying
    * (respondent ids, ages, answers, coordinates) unless the published contract declares it {@code public}
    * (a center's location: a public office); no table holds a private source's key together with any of
-   * that source's values (a row per respondent, or a victim count per district-year); every cell a
-   * contract marks with {@code units} is null, and its row marked suppressed, when built from fewer than
-   * {@code k} units; and no identifying value of the run's survey (respondent ids, coordinates) appears
+   * that source's values (a row per respondent, or a victim count per district-year); a contract with an
+   * {@code estimate} or {@code covariance} column marks it with {@code units}; every cell a contract marks
+   * with {@code units} is null, and its row marked suppressed, when built from fewer than {@code k} units
+   * (a null count only where the contract allows it, and never on a count of a private source); and no identifying value of the run's survey (respondent ids, coordinates) appears
    * anywhere. Returns the number of suppressed rows seen.
    */
   static long assertPrivate(SparkSession spark, Path snapshot, Dataset<Row> survey, long k) throws IOException {
@@ -173,12 +174,24 @@ final class PublishedTables {
         assertFalse(columns.containsAll(source.key()) && values.stream().anyMatch(columns::contains),
             table + " has the key " + source.key() + " of private source " + source.name() + " with its values: row-level records");
       }
+      for (String cell : List.of("estimate", "covariance")) {
+        assertTrue(!c.columnNames().contains(cell) || c.column(cell).units() != null,
+            table + ": contract " + c.name() + " does not mark " + cell + " with the units it is built from");
+      }
       List<Row> rows = d.collectAsList();
       for (Row r : rows) {
         for (TableSchema.ColumnSpec col : c.columns()) {
           if (col.units() != null) {
-            long units = r.getLong(r.fieldIndex(col.units()));
+            int u = r.fieldIndex(col.units());
             boolean rowSuppressed = r.getBoolean(r.fieldIndex("suppressed"));
+            if (r.isNullAt(u)) {
+              // No count: a cell not built from people; only where the contract allows it, never for a source about people.
+              assertTrue(c.column(col.units()).nullable(), table + "." + col.units() + " is null, and its contract does not allow it: " + r);
+              assertFalse(columns.contains("source") && privateSources.stream().anyMatch(p -> p.name().equals(r.getAs("source"))),
+                  table + ": a count of private source " + r.getAs("source") + " published without its people: " + r);
+              continue;
+            }
+            long units = r.getLong(u);
             if (units < k) {
               assertTrue(r.isNullAt(r.fieldIndex(col.name())), table + "." + col.name() + " from " + units + " units published: " + r);
               assertTrue(rowSuppressed, table + ": row not marked suppressed: " + r);

@@ -121,4 +121,110 @@ class CellSuppressionTest {
       assertTrue(r.<Double>getAs("weight") > 0, k + ": the weight stays");
     }
   }
+
+  private static Row ring(String estimator, double lower, double upper, long treated) {
+    return RowFactory.create("survey", "dv_emotional", estimator, lower, upper, 0.5, 0.1, 0.3, 0.7, 0.2, 0.8, 0.01, 200L, treated,
+        12L, 0.4);
+  }
+
+  @Test
+  void ringCellsFromFewerThanKTreatedUnitsAreNullAndMarkedInEveryDistanceTable(SparkSession spark) {
+    // Bands 0-1 km with 10 treated units and 1-2 km with 9 (both with 200 units in the estimation: the comparison units
+    // do not count), for cs and sun-abraham; and one band ring_effects does not know (its event rows must not pass unchecked).
+    List<Row> effects = List.of(ring("cs", 0, 1000, 10), ring("cs", 1000, 2000, 9), ring("sun-abraham", 0, 1000, 10),
+        ring("sun-abraham", 1000, 2000, 9));
+    Dataset<Row> re = spark.createDataFrame(effects, TableSchema.load("ring_effects").structType());
+    for (String table : List.of("ring_effects", "distance_curve")) {
+      TableSchema c = TableSchema.load("published_" + table);
+      Map<String, Row> out = new TreeMap<>();
+      for (Row r : c.conform(CellSuppression.apply(spark.createDataFrame(effects, TableSchema.load(table).structType()), c, 10))
+          .collectAsList()) {
+        out.put(r.getAs("estimator") + "/" + r.getAs("ring_lower_m"), r);
+      }
+      for (String e : List.of("cs", "sun-abraham")) {
+        Row ten = out.get(e + "/0.0");
+        assertFalse(ten.<Boolean>getAs("suppressed"), table + " " + e);
+        assertEquals(0.5, ten.<Double>getAs("estimate"));
+        assertEquals(0.01, ten.<Double>getAs("p_value"));
+        Row nine = out.get(e + "/1000.0");
+        assertTrue(nine.<Boolean>getAs("suppressed"), table + " " + e);
+        for (String cell : List.of("estimate", "se", "conf_low", "conf_high", "uniform_low", "uniform_high", "p_value", "truth")) {
+          assertTrue(nine.isNullAt(nine.fieldIndex(cell)), table + " " + e + " " + cell);
+        }
+        assertEquals(9L, (long) nine.getAs("n_treated"));
+        assertEquals(200L, (long) nine.getAs("n_units"), "the design's counts stay");
+      }
+    }
+
+    List<Row> events = new ArrayList<>();
+    List<Row> honest = new ArrayList<>();
+    for (double lower : new double[] {0, 1000, 2000}) {
+      for (int t = -2; t <= 1; t++) {
+        events.add(RowFactory.create("survey", "dv_emotional", "sun-abraham", lower, lower + 1000, t, 0.1, 0.05, 0.0, 0.2, -0.1,
+            0.3, null));
+        for (int u = -2; u <= 1; u++) {
+          honest.add(RowFactory.create("survey", "dv_emotional", "sun-abraham", lower, lower + 1000, t, u, 0.1, 0.01, 1, 2));
+        }
+      }
+    }
+    TableSchema ce = TableSchema.load("published_ring_event_study");
+    List<Row> ev = ce.conform(CellSuppression.apply(CellSuppression.withRingUnits(
+        spark.createDataFrame(events, TableSchema.load("ring_event_study").structType()), re), ce, 10)).collectAsList();
+    TableSchema ch = TableSchema.load("published_ring_honest_did");
+    List<Row> hd = ch.conform(CellSuppression.apply(CellSuppression.withRingUnits(
+        spark.createDataFrame(honest, TableSchema.load("ring_honest_did").structType()), re), ch, 10)).collectAsList();
+    assertEquals(12, ev.size());
+    assertEquals(48, hd.size());
+    Map<Double, Long> treated = Map.of(0.0, 10L, 1000.0, 9L, 2000.0, 0L);
+    for (Row r : ev) {
+      double lower = r.getAs("ring_lower_m");
+      assertEquals(treated.get(lower), (Long) r.getAs("n_treated"));
+      boolean small = lower > 0;
+      assertEquals(small, r.<Boolean>getAs("suppressed"), "event row of band " + lower);
+      for (String cell : List.of("estimate", "se", "conf_low", "conf_high", "uniform_low", "uniform_high")) {
+        assertEquals(small, r.isNullAt(r.fieldIndex(cell)), cell + " of band " + lower);
+      }
+    }
+    for (Row r : hd) {
+      double lower = r.getAs("ring_lower_m");
+      boolean small = lower > 0;
+      assertEquals(treated.get(lower), (Long) r.getAs("n_treated"));
+      assertEquals(small, r.<Boolean>getAs("suppressed"), "covariance row of band " + lower);
+      assertEquals(small, r.isNullAt(r.fieldIndex("covariance")), "covariance of band " + lower);
+      assertEquals(small, r.isNullAt(r.fieldIndex("estimate")), "estimate of band " + lower);
+      assertEquals(2, (int) r.getAs("n_post"), "the design's counts stay");
+    }
+  }
+
+  @Test
+  void ingestSummaryCountsOfPeopleBelowKAreSuppressedCountsOfOfficesAreNot(SparkSession spark) {
+    assertTrue(AnalystTables.aboutPeople("survey"));
+    assertTrue(AnalystTables.aboutPeople("femicides"));
+    assertTrue(AnalystTables.aboutPeople("hospitalizations"));
+    assertTrue(AnalystTables.aboutPeople("no_such_source"), "unknown: counted as people");
+    for (String s : List.of("centers", "districts", "population", "schools", "school_years")) {
+      assertFalse(AnalystTables.aboutPeople(s), s);
+    }
+    TableSchema c = TableSchema.load("ingest_summary");
+    org.apache.spark.sql.types.StructType t = new org.apache.spark.sql.types.StructType().add("run_id", "string")
+        .add("kind", "string").add("source", "string").add("reason", "string").add("field", "string").add("rows", "long")
+        .add("files", "int").add("people", "long");
+    List<Row> rows = List.of(RowFactory.create("r", "reject", "survey", "OUT_OF_RANGE", "age", 9L, 1, 9L),
+        RowFactory.create("r", "reject", "survey", "MALFORMED_ROW", "", 10L, 1, 10L),
+        RowFactory.create("r", "reject", "centers", "MALFORMED_ROW", "", 2L, 1, null));
+    Map<String, Row> out = new TreeMap<>();
+    for (Row r : c.conform(CellSuppression.apply(spark.createDataFrame(rows, t), c, 10)).collectAsList()) {
+      out.put(r.getAs("source") + "/" + r.getAs("reason"), r);
+    }
+    Row nine = out.get("survey/OUT_OF_RANGE");
+    assertTrue(nine.<Boolean>getAs("suppressed"));
+    assertTrue(nine.isNullAt(nine.fieldIndex("rows")));
+    assertEquals(1, (int) nine.getAs("files"));
+    Row ten = out.get("survey/MALFORMED_ROW");
+    assertFalse(ten.<Boolean>getAs("suppressed"));
+    assertEquals(10L, (long) ten.getAs("rows"));
+    Row centers = out.get("centers/MALFORMED_ROW");
+    assertFalse(centers.<Boolean>getAs("suppressed"), "centers are offices, not people");
+    assertEquals(2L, (long) centers.getAs("rows"));
+  }
 }
