@@ -2,6 +2,7 @@ package org.cercania.cli;
 
 import org.apache.spark.sql.SparkSession;
 import org.cercania.config.Settings;
+import org.cercania.io.Progress;
 import org.cercania.io.Run;
 import org.cercania.io.SparkSessions;
 
@@ -45,6 +46,8 @@ final class StageCommand implements Command {
     SparkSession spark = SparkSessions.get("cercania " + name);
     try (AutoCloseable lock = RunContext.lock(s, name)) {
       Run run = RunContext.of(o, s, spark.sparkContext().hadoopConfiguration());
+      new Progress(name).info("run " + run.runId() + " (study " + run.study() + ", as of "
+          + (run.asOf() == null ? "latest" : run.asOf()) + ")");
       stage.run(RunContext.limited(s, run.asOf()), spark, run);
     }
   }

@@ -44,7 +44,7 @@ class DriverKillIT {
   private static final Map<String, Kill> KILLS = Map.of(
       "ingest", new Kill(l -> l.startsWith("[ingest] wrote curated/"), 0),        // curated tables half written
       "exposure", new Kill(l -> l.startsWith("[exposure] wrote exposure"), 0),    // district_exposure not yet
-      "panel", new Kill(l -> l.startsWith("[run] "), 1.0 / 3),                    // a third into the panel's one write
+      "panel", new Kill(l -> l.startsWith("[panel] run "), 1.0 / 3),              // a third into the panel's one write
       "estimate", new Kill(l -> l.startsWith("[estimate] twfe by ring"), 0),      // results not yet written
       "publish", new Kill(l -> l.startsWith("[publish] ") && !l.contains("done in"), 0)); // one table published, others not
 
