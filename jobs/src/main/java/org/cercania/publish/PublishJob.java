@@ -94,8 +94,10 @@ public final class PublishJob {
     section.put("seconds", progress.seconds());
     Manifest.record(conf, run.manifest(), "publish", section);
     ObjectNode manifest = Manifest.read(conf, run.manifest());
+    int hidden = suppressSmallCounts(manifest, rules.minCellUnits());
     writeManifest(manifest, staging);
-    progress.step("published manifest", manifest.size());
+    progress.step("published manifest" + (hidden > 0 ? " (" + hidden + " row counts of sources about people below "
+        + rules.minCellUnits() + ", suppressed)" : ""), manifest.size());
 
     Snapshot.install(conf, run.out(), run.runId(), staging);
     String snapshot = Snapshot.dir(run.out(), run.runId());
@@ -143,6 +145,40 @@ public final class PublishJob {
     return theirs.isEmpty() || run.asOf().isBefore(LocalDate.parse(theirs)); // the current one has no date: it knows everything
   }
 
+  /**
+   * The published manifest's k rule: a row count (rows_read, rows_rejected, ...) of an ingest source
+   * about people (survey respondents, victims: {@link AnalystTables#aboutPeople}) from 1 to k-1 rows
+   * becomes null, and the source gets {@code suppressed_counts} naming them. The run's own manifest
+   * (runs/ID/manifest.json, not published) keeps them. Returns how many counts were nulled.
+   */
+  static int suppressSmallCounts(ObjectNode manifest, long k) {
+    int hidden = 0;
+    JsonNode sources = manifest.path("ingest").path("sources");
+    Iterator<Map.Entry<String, JsonNode>> it = sources.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isObject() || !AnalystTables.aboutPeople(e.getKey())) {
+        continue;
+      }
+      ObjectNode source = (ObjectNode) e.getValue();
+      List<String> names = new ArrayList<>();
+      source.fieldNames().forEachRemaining(names::add);
+      List<String> nulled = new ArrayList<>();
+      for (String name : names) {
+        JsonNode v = source.get(name);
+        if (name.startsWith("rows") && v.isIntegralNumber() && v.asLong() > 0 && v.asLong() < k) {
+          source.putNull(name);
+          nulled.add(name);
+        }
+      }
+      if (!nulled.isEmpty()) {
+        source.put("suppressed_counts", String.join(",", nulled));
+        hidden += nulled.size();
+      }
+    }
+    return hidden;
+  }
+
   /** The manifest as {@code manifest.json} and as the Parquet table {@code manifest} (section, key, value). */
   private void writeManifest(ObjectNode manifest, String staging) {
     Path file = new Path(staging, "manifest.json");
@@ -167,7 +203,7 @@ public final class PublishJob {
       } else {
         int dot = path.indexOf('.');
         rows.add(RowFactory.create(dot < 0 ? path : path.substring(0, dot), dot < 0 ? "" : path.substring(dot + 1),
-            e.getValue().asText()));
+            e.getValue().isNull() ? null : e.getValue().asText()));
       }
     }
   }
