@@ -1,5 +1,8 @@
 package org.cercania.trial;
 
+import org.cercania.did.linalg.SmallMatrix;
+import org.cercania.did.linalg.SymmetricSolver;
+
 /**
  * Least squares from per-cluster cross-products (X_g'X_g, X_g'y_g), with the CR1 cluster-robust
  * variance of a linear combination r'beta: c (r'A^-1) sum_g s_g s_g' (A^-1 r), s_g = X_g'y_g - X_g'X_g beta,
@@ -29,8 +32,8 @@ public final class ClusterRegression {
         }
       }
     }
-    aInv = CholeskyInverse.of(a);
-    beta = CholeskyInverse.times(aInv, b);
+    aInv = SymmetricSolver.invert(a);
+    beta = SmallMatrix.times(aInv, b);
   }
 
   public int clusters() {
@@ -59,7 +62,7 @@ public final class ClusterRegression {
   double[][] scores(double[] b) {
     double[][] s = new double[clusters()][];
     for (int g = 0; g < s.length; g++) {
-      double[] fit = CholeskyInverse.times(xx[g], b);
+      double[] fit = SmallMatrix.times(xx[g], b);
       s[g] = new double[b.length];
       for (int i = 0; i < b.length; i++) {
         s[g][i] = xy[g][i] - fit[i];
@@ -69,15 +72,15 @@ public final class ClusterRegression {
   }
 
   public double estimate(double[] r) {
-    return CholeskyInverse.dot(r, beta);
+    return SmallMatrix.dot(r, beta);
   }
 
   /** The CR1 standard error of r'beta. */
   public double crveSe(double[] r) {
-    double[] w = CholeskyInverse.times(aInv, r);
+    double[] w = SmallMatrix.times(aInv, r);
     double v = 0;
     for (double[] s : scores(beta)) {
-      double c = CholeskyInverse.dot(w, s);
+      double c = SmallMatrix.dot(w, s);
       v += c * c;
     }
     return Math.sqrt(cr1Factor() * v);

@@ -1,6 +1,7 @@
 package org.cercania.trial;
 
 import java.util.SplittableRandom;
+import org.cercania.did.linalg.SmallMatrix;
 
 /**
  * The wild cluster restricted bootstrap-t (null imposed) of H0: r'beta = theta, on per-cluster sums
@@ -38,30 +39,30 @@ public final class WildClusterBootstrap {
     thetaHat = reg.estimate(r);
     se = reg.crveSe(r);
     factor = reg.cr1Factor();
-    double[] a = CholeskyInverse.times(reg.aInv, r);
-    double ra = CholeskyInverse.dot(r, a);
+    double[] a = SmallMatrix.times(reg.aInv, r);
+    double ra = SmallMatrix.dot(r, a);
     // s_g(theta) = e_g + delta h_g: unrestricted scores plus delta times X_g'X_g a / r'a
     double[][] e = reg.scores(reg.beta);
     double[][] h = new double[g][];
     double[][] d = new double[g][];
     for (int c = 0; c < g; c++) {
-      double[] xa = CholeskyInverse.times(reg.xx[c], a);
+      double[] xa = SmallMatrix.times(reg.xx[c], a);
       h[c] = new double[xa.length];
       for (int i = 0; i < xa.length; i++) {
         h[c][i] = xa[i] / ra;
       }
-      d[c] = CholeskyInverse.times(reg.aInv, xa);
+      d[c] = SmallMatrix.times(reg.aInv, xa);
     }
     double[] c0 = new double[g];
     double[] c1 = new double[g];
     double[][] d0 = new double[g][g];
     double[][] d1 = new double[g][g];
     for (int i = 0; i < g; i++) {
-      c0[i] = CholeskyInverse.dot(a, e[i]);
-      c1[i] = CholeskyInverse.dot(a, h[i]);
+      c0[i] = SmallMatrix.dot(a, e[i]);
+      c1[i] = SmallMatrix.dot(a, h[i]);
       for (int j = 0; j < g; j++) {
-        d0[i][j] = CholeskyInverse.dot(d[i], e[j]);
-        d1[i][j] = CholeskyInverse.dot(d[i], h[j]);
+        d0[i][j] = SmallMatrix.dot(d[i], e[j]);
+        d1[i][j] = SmallMatrix.dot(d[i], h[j]);
       }
     }
     poly = new double[b][5];

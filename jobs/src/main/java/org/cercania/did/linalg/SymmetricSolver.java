@@ -122,9 +122,9 @@ public final class SymmetricSolver implements Serializable {
       System.arraycopy(m[i], 0, flat, i * n, n);
     }
     SymmetricSolver s = factor(flat, n, 1e-12);
-    for (boolean d : s.dropped) {
-      if (d) {
-        throw new ArithmeticException("matrix is singular");
+    for (int j = 0; j < n; j++) {
+      if (s.dropped[j]) {
+        throw new ArithmeticException("matrix is singular: column " + j + " is collinear with the ones before it");
       }
     }
     return s.inverse;
