@@ -15,8 +15,10 @@ import org.cercania.io.Run;
 import org.cercania.io.Progress;
 import org.cercania.io.RunLayout;
 import org.cercania.io.SparkSessions;
+import org.cercania.runs.RunIdentity;
 import org.cercania.sample.SampleGenerator;
 import org.cercania.sample.SampleSpec;
+import org.cercania.validate.SeedEstimates;
 import org.cercania.validate.ValidationSummary;
 
 /**
@@ -47,7 +49,8 @@ public final class ValidateCommand implements Command {
         .value("--centers", "N", "centers per sample", "125")
         .value("--schools", "N", "schools per sample", "2000")
         .value("--survey-clusters", "N", "survey clusters per sample", "400")
-        .value("--respondents", "N", "respondents per cluster and year", "8");
+        .value("--respondents", "N", "respondents per cluster and year", "8")
+        .flag("--resume", "summarise the seeds an earlier (interrupted) validation in --out already estimated, run only the others");
   }
 
   @Override
@@ -79,14 +82,22 @@ public final class ValidateCommand implements Command {
         progress.info(String.format("%d seeds from %d, effects %s, %d districts, %d centers, %d schools, %d survey clusters x %d"
             + " respondents", seeds, first, effects, spec.districts(), spec.centers(), spec.schools(), spec.surveyClusters(),
             spec.respondentsPerCluster()));
-        summary = new ValidationSummary(st.distance().rings());
+        summary = new ValidationSummary(st.distance().rings(), st.minCellUnits());
+        progress.info("coverage and rejection also over the published estimates only: bands identified by at least "
+            + st.minCellUnits() + " treated units (cercania.publish.min_cell_units)");
       }
-      new SampleGenerator(spec, SampleCommand.anchors(s), sizes).write(Paths.get(st.layout().sample("")));
-      Run run = RunContext.start(o, s, st.inputs(), spark.sparkContext().hadoopConfiguration());
-      Pipeline.ingest(s, spark, run, st.inputs(), Set.of());
-      Pipeline.exposure(s, spark, run);
-      Pipeline.panel(s, spark, run);
-      List<RingEstimate> estimates = Pipeline.distance(st, spark, run, Truth.read(spark, st.truthFile()));
+      List<RingEstimate> estimates = o.flag("--resume")
+          ? SeedEstimates.readIfDone(spark, st.layout(), RunIdentity.study(s), st.distance().rings()) : null;
+      if (estimates != null) {
+        progress.info("seed " + seed + ": estimated by an earlier validation in " + st.layout().root() + ", read back");
+      } else {
+        new SampleGenerator(spec, SampleCommand.anchors(s), sizes).write(Paths.get(st.layout().sample("")));
+        Run run = RunContext.start(o, s, st.inputs(), spark.sparkContext().hadoopConfiguration());
+        Pipeline.ingest(s, spark, run, st.inputs(), Set.of());
+        Pipeline.exposure(s, spark, run);
+        Pipeline.panel(s, spark, run);
+        estimates = Pipeline.distance(st, spark, run, Truth.read(spark, st.truthFile()));
+      }
       summary.add(estimates);
       // Rewritten after every seed, so a long validation can be read (and stopped) part way.
       Outputs.writeParquet(summary.table(spark).coalesce(1), layout.table("validation"));

@@ -40,5 +40,29 @@ class ValidateCommandTest {
     assertTrue(twoSeeds, "a line estimated on both seeds");
     assertTrue(rows.stream().anyMatch(r -> r.getString(r.fieldIndex("estimator")).equals("twfe")));
     assertTrue(rows.stream().anyMatch(r -> r.getString(r.fieldIndex("estimator")).equals("cs")));
+
+    // --resume reads both seeds back from their run folders instead of running them: the same summary
+    String[] resume = {"validate", "--resume", "--seeds", "2", "--first-seed", "3", "--effects", "constant", "--districts", "60",
+        "--centers", "125", "--schools", "400", "--survey-clusters", "60", "--respondents", "2", "--out", out.toString()};
+    assertEquals(0, Main.run(resume));
+    List<Row> again = spark.read().parquet(out.resolve("validation").toString()).collectAsList();
+    assertEquals(rows.size(), again.size());
+    java.util.Map<String, Row> byKey = new java.util.HashMap<>();
+    for (Row r : again) {
+      byKey.put(key(r), r);
+    }
+    for (Row r : rows) {
+      Row b = byKey.get(key(r));
+      assertTrue(b != null, "the resumed summary has " + key(r));
+      assertEquals(r.getInt(r.fieldIndex("seeds")), b.getInt(b.fieldIndex("seeds")), key(r));
+      for (String c : List.of("truth", "mean_bias", "mean_se", "coverage", "rejection_rate")) {
+        assertEquals(r.getDouble(r.fieldIndex(c)), b.getDouble(b.fieldIndex(c)), 1e-12, key(r) + " " + c);
+      }
+      assertTrue(r.getInt(r.fieldIndex("seeds_published")) <= r.getInt(r.fieldIndex("seeds")), key(r));
+    }
+  }
+
+  private static String key(Row r) {
+    return r.getString(r.fieldIndex("outcome")) + "/" + r.getString(r.fieldIndex("estimator")) + "/" + r.get(r.fieldIndex("ring_lower_m"));
   }
 }
