@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -56,12 +55,7 @@ class PeruSampleTest {
   }
 
   private static List<String[]> csv(Path file) throws IOException {
-    List<String[]> rows = new ArrayList<>();
-    List<String> lines = Files.readAllLines(file);
-    for (String l : lines.subList(1, lines.size())) {
-      rows.add(l.split(",", -1));
-    }
-    return rows;
+    return SampleGeneratorTest.csv(file);
   }
 
   @Test
