@@ -68,7 +68,8 @@ public final class BenchReport {
     }
     b.append("\nx floor: seconds over a bare scan + one groupBy(unit) of the same panel in the warm JVM (for cross-join: over the"
         + " indexed exposure run). in_process: the library on a warm session, tables written; process: `bin/cercania did`,"
-        + " JVM start included (run-sample: `bin/cercania run --sample`, rows = its panel rows); scaled: timed on a sample of units, scaled linearly.\n");
+        + " JVM start included (run-sample: `bin/cercania run --sample`, run-peru: `bin/cercania run --sample --study peru-sim`,"
+        + " rows = their panel rows); scaled: timed on a sample of units, scaled linearly.\n");
     return b.toString();
   }
 

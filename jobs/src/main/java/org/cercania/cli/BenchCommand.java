@@ -45,6 +45,8 @@ public final class BenchCommand implements Command {
         .flag("--skip-process", "time the estimators inside this process only (no bin/cercania did processes)")
         .flag("--skip-exposure", "do not time exposure against the cross join")
         .flag("--skip-run", "do not time the whole sample run (bin/cercania run --sample, about 2-3 minutes)")
+        .flag("--peru", "also time the whole run at Peru scale on the real geography (row run-peru: bin/cercania run --sample"
+            + " --study peru-sim on ../shared/data/peru beside the installation; several minutes)")
         .value("--exposure-units", "N", "units of the exposure run (x 17 years)", "100000")
         .value("--exposure-sample", "N", "units the cross join runs on (scaled linearly to --exposure-units)", "1000");
   }
@@ -58,6 +60,7 @@ public final class BenchCommand implements Command {
     BenchSettings settings = new BenchSettings(Files.createDirectories(dir), cases, o.flag("--skip-process") ? null : launcher(),
         spark.sparkContext().master(), o.flag("--skip-exposure") ? 0 : positive(o, "--exposure-units"),
         positive(o, "--exposure-sample"));
+    Path peruData = o.flag("--peru") ? peruData(settings) : null;
     Progress progress = new Progress("bench");
     List<Measurement> ms = new ArrayList<>();
     DidBench did = new DidBench(spark, settings, progress::info);
@@ -73,11 +76,26 @@ public final class BenchCommand implements Command {
       progress.info(BenchReport.line(run));
       ms.add(run);
     }
+    if (peruData != null) {
+      Measurement peru = SampleRunBench.peru(spark, settings, peruData);
+      progress.info(BenchReport.line(peru));
+      ms.add(peru);
+    }
     String md = BenchReport.write(spark, dir, ms, commandLine(o, settings.master()), sparkSettings(spark));
     progress.step("wrote " + dir.resolve("bench.parquet") + " and bench.md", ms.size());
     System.out.println(md);
     progress.done();
     return 0;
+  }
+
+  /** The real data the --peru run needs, checked before anything is timed. */
+  private static Path peruData(BenchSettings settings) {
+    Path data = home() == null ? null : home().resolve("../shared/data/peru").normalize();
+    if (!settings.runProcesses() || data == null || !Files.isDirectory(data)) {
+      throw Errors.usage("--peru runs bin/cercania (not with --skip-process) on ../shared/data/peru beside the installation; "
+          + (data == null ? "no installation found" : data + " is not there"));
+    }
+    return data;
   }
 
   private static List<Long> sizes(String rows) {
@@ -139,7 +157,7 @@ public final class BenchCommand implements Command {
         b.append(' ').append(opt).append(' ').append(o.get(opt));
       }
     }
-    for (String flag : List.of("--skip-process", "--skip-exposure", "--skip-run")) {
+    for (String flag : List.of("--skip-process", "--skip-exposure", "--skip-run", "--peru")) {
       if (o.flag(flag)) {
         b.append(' ').append(flag);
       }

@@ -36,8 +36,9 @@ public final class RunCommand implements Command {
     o.require("--out");
     Settings s = StudyOptions.settings(o);
     StageSettings.of(s).requireOutcomeInputs();
-    if (o.flag("--sample") && !"sample".equals(o.get("--study"))) {
-      throw Errors.usage("--sample runs the 'sample' study; drop --study " + o.get("--study"));
+    if (o.flag("--sample") && !s.has("cercania.sample.seed")) {
+      throw Errors.usage("--sample runs a study with a cercania.sample section ('sample', 'peru-sim'); study '"
+          + o.get("--study") + "' has none");
     }
     try (AutoCloseable lock = RunContext.lock(s, "run")) {
       if (o.flag("--sample")) {

@@ -1,5 +1,6 @@
 package org.cercania.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
@@ -36,7 +37,9 @@ public final class SampleCommand implements Command {
         .value("--schools", "N", "number of schools")
         .value("--survey-clusters", "N", "number of survey clusters")
         .value("--respondents", "N", "respondents per cluster and year")
-        .value("--effects", "constant|dynamic", "constant effects (TWFE unbiased) or growing, cohort-specific ones");
+        .value("--effects", "constant|dynamic", "constant effects (TWFE unbiased) or growing, cohort-specific ones")
+        .value("--geography", "synthetic|peru", "synthetic districts and centers, or Peru's real district polygons, population and"
+            + " CEM points from cercania.peru.data (default cercania.sample.geography, else synthetic)");
   }
 
   @Override
@@ -59,7 +62,24 @@ public final class SampleCommand implements Command {
         o.integer("--survey-clusters", d.surveyClusters()), o.integer("--respondents", d.respondentsPerCluster()),
         o.get("--effects") == null ? d.dynamicEffects() : parseEffects(o.get("--effects")));
     Path dir = Paths.get(o.require("--out"), "sample");
-    return new SampleGenerator(spec, anchors(s), effectSizes(s)).write(dir);
+    return new SampleGenerator(spec, anchors(s), effectSizes(s), peruData(o, s)).write(dir);
+  }
+
+  /** The real-geography folder when the sample is on Peru's geography (--geography or cercania.sample.geography), else null. */
+  static String peruData(Options o, Settings s) {
+    String g = o.get("--geography") != null ? o.get("--geography")
+        : s.has("cercania.sample.geography") ? s.string("cercania.sample.geography") : "synthetic";
+    if (g.equals("synthetic")) {
+      return null;
+    }
+    if (!g.equals("peru")) {
+      throw Errors.badOptionValue("--geography", g, "synthetic or peru");
+    }
+    String dir = s.has("cercania.peru.data") ? s.string("cercania.peru.data") : "../shared/data/peru";
+    if (!Files.isDirectory(Paths.get(dir))) {
+      throw Errors.inputMissing(dir + " (Peru's real data folder; give another with --set cercania.peru.data=DIR or CERCANIA_PERU_DATA)");
+    }
+    return dir;
   }
 
   /** cercania.sample.rollout_anchors: year to cumulative centers open. */

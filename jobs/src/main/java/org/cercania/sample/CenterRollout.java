@@ -15,8 +15,13 @@ import java.util.TreeMap;
  * count by year following the real CEM rollout's anchors (scaled down when fewer centers are asked).
  */
 final class CenterRollout {
-  /** One center: id, district, location, dates (closedOn may be null). */
-  record Center(String id, SyntheticCountry.District district, double lon, double lat, LocalDate openedOn, LocalDate closedOn) {}
+  /** One center: id, district, location, dates (closedOn may be null), modality (null: drawn when written). */
+  record Center(String id, SyntheticCountry.District district, double lon, double lat, LocalDate openedOn, LocalDate closedOn,
+      String modality) {
+    Center(String id, SyntheticCountry.District district, double lon, double lat, LocalDate openedOn, LocalDate closedOn) {
+      this(id, district, lon, lat, openedOn, closedOn, null);
+    }
+  }
 
   private CenterRollout() {}
 

@@ -33,11 +33,23 @@ public final class SampleGenerator {
   private final SampleSpec spec;
   private final Map<Integer, Integer> rolloutAnchors;
   private final PlantedEffects effects;
+  private final String peruData;
 
+  /** The sample on the synthetic geography. */
   public SampleGenerator(SampleSpec spec, Map<Integer, Integer> rolloutAnchors, Map<String, Double> effectSizes) {
+    this(spec, rolloutAnchors, effectSizes, null);
+  }
+
+  /**
+   * The sample on the synthetic geography ({@code peruData} null) or on Peru's real one: the district
+   * polygons, population and CEM directory read from {@code peruData} ({@link PeruGeography}; the
+   * spec's district and center counts are then ignored).
+   */
+  public SampleGenerator(SampleSpec spec, Map<Integer, Integer> rolloutAnchors, Map<String, Double> effectSizes, String peruData) {
     this.spec = spec;
     this.rolloutAnchors = rolloutAnchors;
     this.effects = new PlantedEffects(effectSizes, spec.dynamicEffects(), spec.profile());
+    this.peruData = peruData;
   }
 
   /**
@@ -60,8 +72,16 @@ public final class SampleGenerator {
     SplittableRandom root = new SplittableRandom(spec.seed());
     try {
       Files.createDirectories(dir);
-      SyntheticCountry country = SyntheticCountry.generate(spec.districts(), root.split());
-      List<CenterRollout.Center> centers = CenterRollout.generate(country, spec.centers(), rolloutAnchors, root.split());
+      SyntheticCountry country;
+      List<CenterRollout.Center> centers;
+      if (peruData == null) {
+        country = SyntheticCountry.generate(spec.districts(), root.split());
+        centers = CenterRollout.generate(country, spec.centers(), rolloutAnchors, root.split());
+      } else {
+        PeruGeography peru = PeruGeography.load(peruData, spec.fromYear(), root.split());
+        country = peru.country();
+        centers = peru.centers();
+      }
       counts.put("districts", writeDistricts(dir, country));
       counts.put("population", writePopulation(dir, country));
       counts.put("centers", writeCenters(dir, centers));
@@ -111,7 +131,7 @@ public final class SampleGenerator {
     double[] cum = new double[ds.size()];
     double acc = 0;
     for (int i = 0; i < ds.size(); i++) {
-      acc += Math.pow(ds.get(i).women(), 0.8);
+      acc += Double.isNaN(ds.get(i).townLon()) ? 0 : Math.pow(ds.get(i).women(), 0.8);
       cum[i] = acc;
     }
     int years = spec.toYear() - spec.fromYear() + 1;
@@ -121,12 +141,20 @@ public final class SampleGenerator {
     for (int k = 0; k < n; k++) {
       int i = Arrays.binarySearch(cum, rnd.nextDouble() * acc);
       SyntheticCountry.District d = ds.get(Math.min(i < 0 ? -i - 1 : i, ds.size() - 1));
-      // Distance from the town: exponential, mean 2.5 km, at most 10 km.
-      double r = Math.min(10_000, -2500 * Math.log(1 - rnd.nextDouble()));
-      double az = rnd.nextDouble() * 360;
-      var pos = Geodesic.WGS84.Direct(d.townLat(), d.townLon(), az, r);
-      double lon = pos.lon2;
-      double lat = pos.lat2;
+      // Distance from the town: exponential, mean 2.5 km, at most 10 km; drawn again while the point is not the
+      // district's own (real polygons), the town itself after 30 tries.
+      double lon = d.townLon();
+      double lat = d.townLat();
+      for (int attempt = 0; attempt < 30; attempt++) {
+        double r = Math.min(10_000, -2500 * Math.log(1 - rnd.nextDouble()));
+        double az = rnd.nextDouble() * 360;
+        var pos = Geodesic.WGS84.Direct(d.townLat(), d.townLon(), az, r);
+        if (country.holds(d, pos.lon2, pos.lat2)) {
+          lon = pos.lon2;
+          lat = pos.lat2;
+          break;
+        }
+      }
       // Centers within the outer ring, nearest first (a cheap box test before the exact distance).
       record Near(CenterRollout.Center c, double dist) {}
       List<Near> near = new ArrayList<>();
@@ -243,9 +271,9 @@ public final class SampleGenerator {
       w.write("ubigeo,year,women,men\n");
       for (SyntheticCountry.District d : country.districts()) {
         for (int y = spec.fromYear(); y <= spec.toYear(); y++) {
-          double g = Math.pow(1.01, y - spec.fromYear());
+          double g = Math.pow(d.growth(), y - spec.fromYear());
           w.write(String.format(Locale.ROOT, "%s,%d,%d,%d%n", d.ubigeo(), y, Math.round(d.women() * g),
-              Math.round(d.women() * 0.98 * g)));
+              Math.round(d.women() * d.menPerWoman() * g)));
           n++;
         }
       }
@@ -257,7 +285,8 @@ public final class SampleGenerator {
     try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("centers.csv"), StandardCharsets.UTF_8)) {
       w.write("center_id,name,ubigeo,lon,lat,opened_on,closed_on,modality\n");
       for (CenterRollout.Center c : centers) {
-        String modality = c.openedOn().getYear() >= 2017 && c.id().hashCode() % 3 == 0 ? "Comisaria" : "Regular";
+        String modality = c.modality() != null ? c.modality()
+            : c.openedOn().getYear() >= 2017 && c.id().hashCode() % 3 == 0 ? "Comisaria" : "Regular";
         w.write(String.format(Locale.ROOT, "%s,CEM %s,%s,%.6f,%.6f,%s,%s,%s%n", c.id(), c.district().name(),
             c.district().ubigeo(), c.lon(), c.lat(), c.openedOn(), c.closedOn() == null ? "" : c.closedOn(), modality));
       }
@@ -361,9 +390,9 @@ public final class SampleGenerator {
         double econ = Math.max(50, 400 + 100 * SyntheticCountry.gaussian(rnd));
         for (int y = spec.fromYear(); y <= spec.toYear(); y++) {
           int s = y - spec.fromYear();
-          double g = Math.pow(1.01, s);
+          double g = Math.pow(d.growth(), s);
           double women = Math.round(d.women() * g);
-          double men = Math.round(d.women() * 0.98 * g);
+          double men = Math.round(d.women() * d.menPerWoman() * g);
           int ring = -1;
           int oy = 0;
           for (CenterRollout.Center c : own) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.cercania.geo.DistrictAssignment;
+import org.cercania.geo.DistrictLocator;
 
 /**
  * A Peru-like country: a jittered grid of quadrilateral districts over Peru's bounding box, grouped
@@ -16,11 +18,21 @@ final class SyntheticCountry {
   static final double LAT_MIN = -18.3;
   static final double LAT_MAX = -0.1;
 
-  /** One district: code, names, polygon corners (lon/lat, counter-clockwise), town and women in the first year. */
-  record District(String ubigeo, String name, String province, String department, double[][] ring, double townLon,
-      double townLat, double women, double urban) {
+  /**
+   * One district: code, names, polygon (WKT, lon/lat), town (NaN when no point of the polygon is the
+   * district's own: no units are placed there), women in the first year, urban share, yearly population
+   * growth factor and men per woman.
+   */
+  record District(String ubigeo, String name, String province, String department, String wkt, double townLon,
+      double townLat, double women, double urban, double growth, double menPerWoman) {
 
-    String wkt() {
+    /** A synthetic district: growth 1% a year, 0.98 men per woman. */
+    District(String ubigeo, String name, String province, String department, double[][] ring, double townLon,
+        double townLat, double women, double urban) {
+      this(ubigeo, name, province, department, wkt(ring), townLon, townLat, women, urban, 1.01, 0.98);
+    }
+
+    private static String wkt(double[][] ring) {
       StringBuilder b = new StringBuilder("POLYGON ((");
       for (int i = 0; i <= ring.length; i++) {
         double[] p = ring[i % ring.length];
@@ -34,13 +46,27 @@ final class SyntheticCountry {
   }
 
   private final List<District> districts;
+  private final DistrictLocator locator;
 
-  private SyntheticCountry(List<District> districts) {
+  SyntheticCountry(List<District> districts, DistrictLocator locator) {
     this.districts = districts;
+    this.locator = locator;
   }
 
   List<District> districts() {
     return districts;
+  }
+
+  /**
+   * Whether a point belongs to the district as the pipeline assigns it (the smallest polygon covering
+   * it, {@link DistrictAssignment}); always true on the synthetic grid, where units lie near their town.
+   */
+  boolean holds(District d, double lon, double lat) {
+    if (locator == null) {
+      return true;
+    }
+    DistrictLocator.Match m = locator.locate(lon, lat);
+    return m.inside() && d.ubigeo().equals(m.containingId());
   }
 
   static SyntheticCountry generate(int n, SplittableRandom rnd) {
@@ -90,7 +116,7 @@ final class SyntheticCountry {
       out.add(new District(ubigeo, "Distrito " + ubigeo, "Provincia " + ubigeo.substring(0, 4),
           "Departamento " + ubigeo.substring(0, 2), ring, tx, ty, Math.rint(women), urban));
     }
-    return new SyntheticCountry(out);
+    return new SyntheticCountry(out, null);
   }
 
   static double gaussian(SplittableRandom rnd) {

@@ -46,7 +46,8 @@ class SampleGeneratorTest {
     return new SampleGenerator(spec(seed, dynamic), ANCHORS, SIZES).write(dir);
   }
 
-  private static List<String[]> csv(Path file) throws IOException {
+  /** A sample CSV's data rows split on commas (the sample quotes only the districts' WKT). */
+  static List<String[]> csv(Path file) throws IOException {
     List<String[]> rows = new ArrayList<>();
     List<String> lines = Files.readAllLines(file);
     for (String l : lines.subList(1, lines.size())) {
