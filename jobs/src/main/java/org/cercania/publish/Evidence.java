@@ -3,6 +3,8 @@ package org.cercania.publish;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.delta.tables.DeltaTable;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -43,8 +46,14 @@ final class Evidence {
     }
   }
 
-  /** Merges the published {@code estimates} and {@code events} of {@code run} into OUT/evidence; returns the run's rows there. */
-  static long merge(SparkSession spark, Run run, Provenance p, Dataset<Row> estimates, Dataset<Row> events) {
+  /**
+   * Merges the published {@code estimates} and {@code events} of {@code run}, and the published effects
+   * by distance named in {@code rings} (ring_effects, distance_curve: one row per outcome, estimator and
+   * band or bin, term {@code band_LO_HI} in metres or {@code district}) from {@code snapshot}, into
+   * OUT/evidence; returns the run's rows there.
+   */
+  static long merge(SparkSession spark, Run run, Provenance p, Dataset<Row> estimates, Dataset<Row> events, String snapshot,
+      List<String> rings) {
     String published = "published/" + run.runId() + "/";
     Dataset<Row> e = estimates.select(lit("estimate").as("kind"), col("family"), col("outcome"), col("estimator"), col("term"),
         col("estimate"), col("se"), col("conf_low"), col("conf_high"), col("cell_units"), col(CellSuppression.SUPPRESSED),
@@ -52,8 +61,17 @@ final class Evidence {
     Dataset<Row> v = events.select(lit("event_study").as("kind"), col("family"), col("outcome"), lit("event-study").as("estimator"),
         concat(lit("e="), col("event_time").cast("string")).as("term"), col("estimate"), col("se"), col("conf_low"),
         col("conf_high"), col("cell_units"), col(CellSuppression.SUPPRESSED), lit(published + "event_study").as("published_table"));
+    Dataset<Row> all = e.unionByName(v);
+    for (String table : rings) {
+      Dataset<Row> r = spark.read().parquet(snapshot + "/" + table);
+      Column term = when(col("ring_lower_m").isNull(), lit("district")).otherwise(concat(lit("band_"),
+          round(col("ring_lower_m")).cast("long").cast("string"), lit("_"), round(col("ring_upper_m")).cast("long").cast("string")));
+      all = all.unionByName(r.select(lit(table.equals("ring_effects") ? "ring_effect" : "distance_curve").as("kind"), col("family"),
+          col("outcome"), col("estimator"), term.as("term"), col("estimate"), col("se"), col("conf_low"), col("conf_high"),
+          col("n_treated").as("cell_units"), col(CellSuppression.SUPPRESSED), lit(published + table).as("published_table")));
+    }
     TableSchema contract = TableSchema.load(TABLE);
-    Dataset<Row> rows = run.tag(contract.conform(e.unionByName(v).withColumn("as_of", lit(p.asOf()))
+    Dataset<Row> rows = run.tag(contract.conform(all.withColumn("as_of", lit(p.asOf()))
         .withColumn("git_revision", lit(p.gitRevision())).withColumn("config_hash", lit(p.configHash()))
         .withColumn("inputs_sha256", lit(p.inputsSha256()))));
     String path = run.layout().evidence();

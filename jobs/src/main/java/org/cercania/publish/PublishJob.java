@@ -101,8 +101,14 @@ public final class PublishJob {
 
     Snapshot.install(conf, run.out(), run.runId(), staging);
     String snapshot = Snapshot.dir(run.out(), run.runId());
+    List<String> rings = new ArrayList<>();
+    for (String table : List.of("ring_effects", "distance_curve")) {
+      if (rows.has(table)) {
+        rings.add(table);
+      }
+    }
     long evidence = Evidence.merge(spark, run, Evidence.Provenance.of(manifest), spark.read().parquet(snapshot + "/estimates"),
-        spark.read().parquet(snapshot + "/event_study"));
+        spark.read().parquet(snapshot + "/event_study"), snapshot, rings);
     progress.step("merged into evidence (rows of this run)", evidence);
     String current = Snapshot.current(conf, run.out());
     if (rules.alwaysCurrent() || current == null || current.equals(run.runId()) || !isBackfill(conf, current)) {

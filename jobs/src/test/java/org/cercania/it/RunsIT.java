@@ -134,8 +134,11 @@ class RunsIT {
     assertEquals(spark.read().parquet(snapshot.resolve("estimates").toString()).count(),
         manifest.get("publish").get("rows").get("estimates").asLong());
     long evidence = spark.read().format("delta").load(out.resolve("evidence").toString()).count();
-    assertEquals(manifest.get("publish").get("rows").get("estimates").asLong()
-        + manifest.get("publish").get("rows").get("event_study").asLong(), evidence);
+    long published = 0;
+    for (String table : List.of("estimates", "event_study", "ring_effects", "distance_curve")) {
+      published += manifest.get("publish").get("rows").path(table).asLong(0);
+    }
+    assertEquals(published, evidence, "evidence: every published estimate, ring effect and curve bin, once");
 
     // A rerun: the same run id, every table's content unchanged (each table has a new Delta version), no duplicates;
     // doubles within 1e-9 relative (see assertSameTables).
