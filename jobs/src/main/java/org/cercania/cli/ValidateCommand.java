@@ -48,8 +48,8 @@ public final class ValidateCommand implements Command {
         .value("--districts", "N", "districts per sample", "900")
         .value("--centers", "N", "centers per sample", "125")
         .value("--schools", "N", "schools per sample", "2000")
-        .value("--survey-clusters", "N", "survey clusters per sample", "400")
-        .value("--respondents", "N", "respondents per cluster and year", "8")
+        .value("--survey-clusters", "N", "survey clusters per sample (enough that most survey bands have 10+ treated clusters)", "1200")
+        .value("--respondents", "N", "respondents per cluster and year", "4")
         .flag("--resume", "summarise the seeds an earlier (interrupted) validation in --out already estimated, run only the others");
   }
 
@@ -73,7 +73,7 @@ public final class ValidateCommand implements Command {
       Settings s = StudyOptions.settings(o, layout.table("seeds/seed-" + seed));
       StageSettings st = StageSettings.of(s);
       SampleSpec spec = SampleSpec.fromSettings(s).with(seed, o.integer("--districts", 900), o.integer("--centers", 125),
-          o.integer("--schools", 2000), o.integer("--survey-clusters", 400), o.integer("--respondents", 8), effects.equals("dynamic"));
+          o.integer("--schools", 2000), o.integer("--survey-clusters", 1200), o.integer("--respondents", 4), effects.equals("dynamic"));
       Map<String, Double> sizes = new LinkedHashMap<>(SampleCommand.effectSizes(s));
       if (effects.equals("none")) {
         sizes.replaceAll((kk, v) -> 0.0);
