@@ -47,14 +47,15 @@ final class Evidence {
   }
 
   /**
-   * Merges the published {@code estimates} and {@code events} of {@code run}, and the published effects
-   * by distance named in {@code rings} (ring_effects, distance_curve: one row per outcome, estimator and
-   * band or bin, term {@code band_LO_HI} in metres or {@code district}) from {@code snapshot}, into
+   * Merges the estimates and event studies {@code run} published in {@code snapshot}, and the published
+   * effects by distance named in {@code rings} (ring_effects, distance_curve: one row per outcome,
+   * estimator and band or bin, term {@code band_LO_HI} in metres or {@code district}), into
    * OUT/evidence; returns the run's rows there.
    */
-  static long merge(SparkSession spark, Run run, Provenance p, Dataset<Row> estimates, Dataset<Row> events, String snapshot,
-      List<String> rings) {
+  static long merge(SparkSession spark, Run run, Provenance p, String snapshot, List<String> rings) {
     String published = "published/" + run.runId() + "/";
+    Dataset<Row> estimates = spark.read().parquet(snapshot + "/estimates");
+    Dataset<Row> events = spark.read().parquet(snapshot + "/event_study");
     Dataset<Row> e = estimates.select(lit("estimate").as("kind"), col("family"), col("outcome"), col("estimator"), col("term"),
         col("estimate"), col("se"), col("conf_low"), col("conf_high"), col("cell_units"), col(CellSuppression.SUPPRESSED),
         lit(published + "estimates").as("published_table"));

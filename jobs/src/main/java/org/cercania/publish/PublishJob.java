@@ -107,8 +107,7 @@ public final class PublishJob {
         rings.add(table);
       }
     }
-    long evidence = Evidence.merge(spark, run, Evidence.Provenance.of(manifest), spark.read().parquet(snapshot + "/estimates"),
-        spark.read().parquet(snapshot + "/event_study"), snapshot, rings);
+    long evidence = Evidence.merge(spark, run, Evidence.Provenance.of(manifest), snapshot, rings);
     progress.step("merged into evidence (rows of this run)", evidence);
     String current = Snapshot.current(conf, run.out());
     if (rules.alwaysCurrent() || current == null || current.equals(run.runId()) || !isBackfill(conf, current)) {
