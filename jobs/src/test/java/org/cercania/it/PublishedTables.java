@@ -56,7 +56,17 @@ final class PublishedTables {
 
   /** Each table of the snapshot as key -> values (text), read with Spark as a reader would. */
   static Map<String, Map<String, List<Object>>> read(SparkSession spark, Path out) throws IOException {
-    Path dir = snapshot(out);
+    return readSnapshot(spark, snapshot(out));
+  }
+
+  /** As {@link #read(SparkSession, Path)}, of run {@code runId}'s own snapshot ({@code OUT/published/<runId>}), current or not. */
+  static Map<String, Map<String, List<Object>>> read(SparkSession spark, Path out, String runId) throws IOException {
+    Path dir = out.resolve("published").resolve(runId);
+    assertTrue(Files.isDirectory(dir), "no snapshot " + dir);
+    return readSnapshot(spark, dir);
+  }
+
+  private static Map<String, Map<String, List<Object>>> readSnapshot(SparkSession spark, Path dir) {
     Map<String, Map<String, List<Object>>> tables = new TreeMap<>();
     for (Spec s : TABLES) {
       Dataset<Row> t = spark.read().parquet(dir.resolve(s.table()).toString());
@@ -209,24 +219,5 @@ final class PublishedTables {
       }
     }
     return suppressed;
-  }
-
-  /**
-   * {@link #assertSame} for a refresh whose stages were killed and retried against an uninterrupted run.
-   * KNOWN OPEN (issue 11 note, 2026-12-01, second stop): after the DAG's stages are each SIGKILLed and
-   * retried, the published estimates carry four survey terms (dv_emotional and dv_physical ring2, ring3)
-   * that uninterrupted runs drop as absorbed by the unit effects; uninterrupted stage-by-stage runs of the
-   * same commands, on a fresh folder and on a copy of the full sample's outputs, drop them like `run`.
-   * So a killed stage leaves something its retry does not replace; which stage is not yet found. Until it
-   * is, the comparison reports a difference as an aborted (skipped) check carrying it; every snapshot
-   * check after each kill stays a hard assertion.
-   */
-  static void assertSameAfterRetries(Map<String, Map<String, List<Object>>> expected, Map<String, Map<String, List<Object>>> actual,
-      double tolerance, String what) {
-    try {
-      assertSame(expected, actual, tolerance, what);
-    } catch (org.opentest4j.AssertionFailedError known) {
-      org.junit.jupiter.api.Assumptions.abort("KNOWN OPEN: " + known.getMessage());
-    }
   }
 }
