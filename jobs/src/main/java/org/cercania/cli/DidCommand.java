@@ -55,6 +55,7 @@ public final class DidCommand implements Command {
         .value("--weights", "COL", "sampling weights column")
         .value("--cluster", "COL", "cluster column for standard errors (default: the unit)")
         .flag("--repeated-cross-section", "rows are independent cross-sections, not a panel of units")
+        .flag("--leave-one-out", "imputation: BJS's leave-one-out refinement of the conservative variance (Stata did_imputation's leaveout)")
         .value("--bootstrap", "N", "multiplier bootstrap draws (cs)", "0")
         .value("--seed", "S", "bootstrap seed", "1")
         .value("--event-min", "E", "first event time (earlier ones are binned into it)")
@@ -130,6 +131,7 @@ public final class DidCommand implements Command {
     b.basePeriod(DidSpec.BasePeriod.parse(o.get("--base-period")));
     b.anticipation(o.integer("--anticipation", 0));
     b.repeatedCrossSection(o.flag("--repeated-cross-section"));
+    b.leaveOneOut(o.flag("--leave-one-out"));
     b.bootstrap(o.integer("--bootstrap", 0));
     b.seed(o.longValue("--seed", 1));
     b.eventWindow(o.get("--event-min") == null ? null : o.integer("--event-min", 0),

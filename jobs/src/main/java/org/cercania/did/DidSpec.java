@@ -30,7 +30,8 @@ public record DidSpec(
     long seed,
     Integer eventMin,
     Integer eventMax,
-    List<SeConvention> seConventions) implements Serializable {
+    List<SeConvention> seConventions,
+    boolean leaveOneOut) implements Serializable {
 
   /** Callaway-Sant'Anna's estimation method (R did's est_method): doubly robust, inverse probability weighting, outcome regression. */
   public enum Method {
@@ -111,6 +112,7 @@ public record DidSpec(
     b.eventMin = eventMin;
     b.eventMax = eventMax;
     b.seConventions = seConventions;
+    b.leaveOneOut = leaveOneOut;
     return b;
   }
 
@@ -133,6 +135,7 @@ public record DidSpec(
     private Integer eventMin;
     private Integer eventMax;
     private List<SeConvention> seConventions = List.of(SeConvention.FIXEST_DEFAULT);
+    private boolean leaveOneOut;
 
     private Builder(String unit, String time, String cohort, String outcome) {
       this.unit = unit;
@@ -154,6 +157,11 @@ public record DidSpec(
     public Builder eventWindow(Integer min, Integer max) { this.eventMin = min; this.eventMax = max; return this; }
     /** Conventions of the clustered standard errors, the first the main one; one row per convention in coefficient tables. */
     public Builder seConventions(List<SeConvention> s) { this.seConventions = List.copyOf(s); return this; }
+    /**
+     * Imputation only: BJS's leave-one-out refinement of the conservative variance (Supplementary
+     * Appendix A.9; the Stata did_imputation's leaveout option). Off by default, as in R didimputation.
+     */
+    public Builder leaveOneOut(boolean l) { this.leaveOneOut = l; return this; }
 
     public DidSpec build() {
       if (seConventions.isEmpty()) {
@@ -163,7 +171,7 @@ public record DidSpec(
         throw Errors.badSpec("eventMin", String.valueOf(eventMin), "below eventMax " + eventMax);
       }
       return new DidSpec(unit, time, cohort, outcome, cluster, weights, control, covariates, method, basePeriod,
-          anticipation, repeatedCrossSection, bootstrap, seed, eventMin, eventMax, seConventions);
+          anticipation, repeatedCrossSection, bootstrap, seed, eventMin, eventMax, seConventions, leaveOneOut);
     }
   }
 }

@@ -98,6 +98,7 @@ public final class DistanceJob {
     section.put("distance_curve", c);
     section.put("estimators", String.join(",", estimators));
     section.put("control", effects.spec().control().name().toLowerCase(java.util.Locale.ROOT));
+    section.put("imputation_leave_one_out", effects.spec().leaveOneOut());
     section.put("seconds", progress.seconds());
     Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "distance", section);
     progress.done();

@@ -27,14 +27,18 @@ public final class RingEffects {
   private static final double Z = new NormalDistribution().inverseCumulativeProbability(0.975);
 
   private final DidSpec.ControlGroup control;
+  private final boolean imputationLeaveOneOut;
 
-  public RingEffects(DidSpec.ControlGroup control) {
+  /** Comparison units {@code control}; imputation's standard errors with BJS's leave-one-out refinement when {@code imputationLeaveOneOut}. */
+  public RingEffects(DidSpec.ControlGroup control, boolean imputationLeaveOneOut) {
     this.control = control;
+    this.imputationLeaveOneOut = imputationLeaveOneOut;
   }
 
   /** The spec every band's estimation uses (columns of {@link RingDesign#estimationPanel}). */
   public DidSpec spec() {
-    return DidSpec.builder("unit_id", "year", "cohort", "value").cluster("cluster_id").weights("weight").control(control).build();
+    return DidSpec.builder("unit_id", "year", "cohort", "value").cluster("cluster_id").weights("weight").control(control)
+        .leaveOneOut(imputationLeaveOneOut).build();
   }
 
   /**

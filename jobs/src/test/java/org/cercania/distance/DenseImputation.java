@@ -32,7 +32,9 @@ import org.cercania.distance.RingBruteForceTest.Unit;
  * observations' implied weights v0 = -Z0 (Z0'Z0)^-1 Z1' v1 (their weights in the imputed outcomes),
  * residuals r = the first-stage residual for untreated observations and tau - tau_bar for treated
  * ones, tau_bar the v^2-weighted mean of tau in the observation's cohort x year cell; the variance
- * is the sum over clusters of (sum v r)^2, with no small-sample factor.
+ * is the sum over clusters of (sum v r)^2, with no small-sample factor. With {@code leaveOneOut}, BJS's
+ * refinement (Supplementary Appendix A.9) by its definition: a treated observation's tau_bar is the
+ * v^2-weighted mean of the other observations of its cell (the plain one when it is alone there).
  */
 final class DenseImputation {
   /** One unit-year: the unit's cluster, entry year (0 never), year index, mean outcome and dummies. */
@@ -56,8 +58,14 @@ final class DenseImputation {
   private final RealMatrix z1;
   private final RealMatrix z0z0Inverse;
   private final double[] beta;
+  private final boolean leaveOneOut;
 
   DenseImputation(List<Unit> units) {
+    this(units, false);
+  }
+
+  DenseImputation(List<Unit> units, boolean leaveOneOut) {
+    this.leaveOneOut = leaveOneOut;
     int k = units.size() + YEARS - 1;
     for (int i = 0; i < units.size(); i++) {
       Unit u = units.get(i);
@@ -145,7 +153,13 @@ final class DenseImputation {
     double[] r = new double[treated.size()];
     for (int i = 0; i < treated.size(); i++) {
       double[] s = cells.get(treated.get(i).cell());
-      r[i] = residual(treated.get(i)) - (s[1] > 0 ? s[0] / s[1] : 0);
+      double tau = residual(treated.get(i));
+      double v2 = v1[i] * v1[i];
+      if (leaveOneOut && s[1] - v2 > 1e-12 * s[1]) {
+        r[i] = tau - (s[0] - v2 * tau) / (s[1] - v2); // the mean of the others in the cell
+      } else {
+        r[i] = tau - (s[1] > 0 ? s[0] / s[1] : 0);
+      }
     }
     return r;
   }

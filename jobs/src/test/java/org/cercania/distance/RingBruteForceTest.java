@@ -161,7 +161,8 @@ class RingBruteForceTest {
   void ringEstimatesMatchDenseBruteForce(SparkSession spark) {
     Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
-    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER);
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false);
+    RingEffects leaveOneOut = new RingEffects(DidSpec.ControlGroup.NEVER, true);
     Map<String, FixedEffectsRegression.Fit> stacked = StackedTwfe.fit(est);
     for (int band = 0; band < DESIGN.bands(); band++) {
       int b = band;
@@ -180,6 +181,12 @@ class RingBruteForceTest {
       assertEquals(denseImputation.overall().value(), imp.estimate(), 1e-9, "imputation ATT band " + b);
       assertEquals(denseImputation.overall().se(), imp.se(), 1e-9, "imputation SE band " + b);
       assertEventStudy(denseImputation.eventStudy(), imp.events(), "imputation tau::e band " + b);
+      RingEstimate loo = leaveOneOut.estimate("school", "y", b, "imputation", sub, counts);
+      DenseImputation denseLoo = new DenseImputation(units, true);
+      assertEquals(denseLoo.overall().value(), loo.estimate(), 1e-9, "imputation ATT, leave-one-out, band " + b);
+      assertEquals(denseLoo.overall().se(), loo.se(), 1e-9, "imputation SE, leave-one-out, band " + b);
+      assertTrue(loo.se() > imp.se(), "the leave-one-out SE is larger in band " + b + ": " + loo.se() + " vs " + imp.se());
+      assertEventStudy(denseLoo.eventStudy(), loo.events(), "imputation tau::e, leave-one-out, band " + b);
       RingEstimate twfe = effects.estimate("school", "y", b, "twfe", sub, counts);
       RingEstimate fromStack = StackedTwfe.estimate(stacked, "school", "y", b, counts);
       assertEquals(twfe.estimate(), fromStack.estimate(), 1e-9, "stacked twfe band " + b);
@@ -201,7 +208,7 @@ class RingBruteForceTest {
   void sunAbrahamEventStudyAndItsCovarianceMatchDenseBruteForce(SparkSession spark) {
     Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
-    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER);
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false);
     for (int band = 0; band < DESIGN.bands(); band++) {
       int b = band;
       Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));

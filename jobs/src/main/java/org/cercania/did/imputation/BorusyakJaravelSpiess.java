@@ -51,7 +51,11 @@ import scala.Tuple2;
  * tau_bar_gt the average of tau within its cohort x period cell weighted by v^2 (so by w^2; no
  * leave-one-out), and for untreated observations r_it is the first-stage residual and
  * v_it = -w_it z_it'(Z0'W Z0)^-1 Z1'v1, the weight of the observation in the imputed outcomes. No
- * small-sample factor. With unit weights this is exactly didimputation's formula; with non-constant
+ * small-sample factor. With {@link DidSpec#leaveOneOut()} ({@code se_convention = "bjs_conservative_loo"}),
+ * BJS's leave-one-out refinement (Supplementary Appendix A.9, the Stata did_imputation's leaveout): a
+ * treated residual is taken against its cell's average without it, tau_it - tau_bar_(gt,-it) =
+ * (tau_it - tau_bar_gt) / (1 - w_it^2 / sum_cell w^2), which undoes the plain residual's shrinkage
+ * towards zero in small cells (a cell of one observation keeps residual zero, said in a note). With unit weights this is exactly didimputation's formula; with non-constant
  * weights didimputation (0.4/0.5) uses (Z0'W^2 Z0)^-1 Z1'W v1 instead, which is not the weight of
  * the observation in its own weighted estimate: here the BJS weights (as the Stata did_imputation)
  * are used, so weighted standard errors differ from didimputation's.
@@ -71,6 +75,8 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
   public static final String ATT = "ATT";
   public static final String PREFIX = "tau::";
   public static final String SE_CONVENTION = "bjs_conservative";
+  /** The conservative variance with BJS's leave-one-out refinement ({@link DidSpec#leaveOneOut()}). */
+  public static final String SE_CONVENTION_LOO = "bjs_conservative_loo";
   static final double DISCONNECTED_TOL = 1e-10;
 
   @Override
@@ -110,7 +116,7 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
     // Pass (a): each unit's observations, cached.
     JavaPairRDD<String, List<Ob>> units = JobGroup.run(spark, "imputation: unit rows", () -> unitRows(p, w, spec, layout));
     try {
-      return estimate(spark, units, layout, c.lonelyPeriodObs(), notes);
+      return estimate(spark, units, layout, c.lonelyPeriodObs(), spec.leaveOneOut(), notes);
     } finally {
       units.unpersist(false);
     }
@@ -118,7 +124,7 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
 
   /** Passes 1 to 3 on the cached unit rows, and the coefficients table. */
   private static Result estimate(SparkSession spark, JavaPairRDD<String, List<Ob>> units, Layout layout, long lonelyPeriodObs,
-      List<String> notes) {
+      boolean leaveOneOut, List<String> notes) {
     int nT = layout.periods().length;
     int k = layout.targets();
     NormalEquations ne = JobGroup.run(spark, "imputation: normal equations of the period effects",
@@ -149,8 +155,20 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
     for (int c = 0; c < cells; c++) {
       tauBar[c] = ts.w2[c] > 0 ? ts.w2tau[c] / ts.w2[c] : 0;
     }
-    double[] meat = JobGroup.run(spark, "imputation: clustered variance", () -> meat(units, layout, lambda, ell, total, tauBar));
-    return coefficients(spark, layout, ne, ts, total, meat, lonelyPeriodObs + ne.lonelyObs, notes);
+    double[] looW2 = leaveOneOut ? ts.w2 : null;
+    if (leaveOneOut) {
+      long single = 0;
+      for (int c = 0; c < cells; c++) {
+        single += ts.n[c] == 1 ? 1 : 0;
+      }
+      if (single > 0) {
+        notes.add("leave-one-out variance: " + single + " cohort x period cells hold a single treated observation, whose"
+            + " residual has no leave-one-out average and stays the plain one (zero)");
+      }
+    }
+    double[] meat = JobGroup.run(spark, "imputation: clustered variance", () -> meat(units, layout, lambda, ell, total, tauBar, looW2));
+    String convention = leaveOneOut ? SE_CONVENTION_LOO : SE_CONVENTION;
+    return coefficients(spark, layout, ne, ts, total, meat, lonelyPeriodObs + ne.lonelyObs, convention, notes);
   }
 
   /** Pass 0's findings: periods, periods with untreated observations, event times, treated cohorts. */
@@ -226,9 +244,9 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
 
   /** Pass 3: v * r summed by cluster, then squared and summed per target; the last element counts the clusters. */
   private static double[] meat(JavaPairRDD<String, List<Ob>> units, Layout layout, double[] lambda, double[][] ell, double[] total,
-      double[] tauBar) {
+      double[] tauBar, double[] looW2) {
     int k = layout.targets();
-    return units.values().flatMapToPair(obs -> UnitArithmetic.contributions(obs, layout, lambda, ell, total, tauBar).iterator())
+    return units.values().flatMapToPair(obs -> UnitArithmetic.contributions(obs, layout, lambda, ell, total, tauBar, looW2).iterator())
         .reduceByKey((a, b) -> {
           Layout.add(a, b);
           return a;
@@ -248,19 +266,19 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
 
   /** The coefficients table (ATT, then tau::e by event time) and the overall ATT. */
   private static Result coefficients(SparkSession spark, Layout layout, NormalEquations ne, TauSums ts, double[] total, double[] meat,
-      long notImputed, List<String> notes) {
+      long notImputed, String convention, List<String> notes) {
     int[] horizons = layout.horizons();
     long nObs = ne.untreatedObs + ne.used[0];
     long clusters = (long) meat[layout.targets()];
     List<Row> rows = new ArrayList<>();
     double att = ts.num[0] / total[0];
-    rows.add(RowFactory.create(ATT, att, Math.sqrt(meat[0]), SE_CONVENTION, nObs, clusters));
+    rows.add(RowFactory.create(ATT, att, Math.sqrt(meat[0]), convention, nObs, clusters));
     for (int h = 0; h < horizons.length; h++) {
       if (ne.used[h + 1] == 0) {
         notes.add("event time " + horizons[h] + ": no treated observation can be imputed; no " + PREFIX + horizons[h] + " row");
         continue;
       }
-      rows.add(RowFactory.create(PREFIX + horizons[h], ts.num[h + 1] / total[h + 1], Math.sqrt(meat[h + 1]), SE_CONVENTION,
+      rows.add(RowFactory.create(PREFIX + horizons[h], ts.num[h + 1] / total[h + 1], Math.sqrt(meat[h + 1]), convention,
           nObs, clusters));
     }
     Dataset<Row> table = spark.createDataFrame(rows, TableSchema.load("coefficients").structType());

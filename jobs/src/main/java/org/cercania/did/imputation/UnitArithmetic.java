@@ -13,6 +13,9 @@ import scala.Tuple2;
  * treatment effects (pass 2) and its contributions v r to the clustered variance (pass 3).
  */
 final class UnitArithmetic {
+  /** A cell whose other observations carry less than this share of its w^2 counts as a single observation. */
+  static final double LOO_TOL = 1e-12;
+
   private UnitArithmetic() {}
 
   /** The unit's fixed effect {alpha_i, W_i} given the period effects, null without untreated observations. */
@@ -45,14 +48,21 @@ final class UnitArithmetic {
         int c = layout.cell(o);
         acc.w2tau[c] += o.w() * o.w() * tau;
         acc.w2[c] += o.w() * o.w();
+        acc.n[c]++;
       }
     }
     return acc;
   }
 
-  /** Pass 3 for one unit: sum of v * r per cluster and target. */
+  /**
+   * Pass 3 for one unit: sum of v * r per cluster and target. With {@code looW2} (the cells' sums of
+   * w^2; null for the plain variance) a treated residual tau - tau_bar is taken against its cell's
+   * average without this observation, (tau - tau_bar) / (1 - w^2 / W2): BJS's leave-one-out
+   * refinement (the within-cell weights of every target are proportional to w). A cell with a single
+   * observation has no such average; its residual stays the plain one (zero).
+   */
   static List<Tuple2<String, double[]>> contributions(List<Ob> obs, Layout layout, double[] lambda, double[][] ell,
-      double[] total, double[] tauBar) {
+      double[] total, double[] tauBar, double[] looW2) {
     int k = layout.targets();
     Map<String, double[]> sums = new HashMap<>();
     double[] fe = unitEffect(obs, layout, lambda);
@@ -85,7 +95,14 @@ final class UnitArithmetic {
       }
       double[] s = sums.computeIfAbsent(o.cluster(), c -> new double[k]);
       if (layout.treated(o)) {
-        double r = o.y() - fe[0] - lambda[o.t()] - tauBar[layout.cell(o)];
+        int cell = layout.cell(o);
+        double r = o.y() - fe[0] - lambda[o.t()] - tauBar[cell];
+        if (looW2 != null) {
+          double rest = looW2[cell] - o.w() * o.w();
+          if (rest > LOO_TOL * looW2[cell]) {
+            r *= looW2[cell] / rest;
+          }
+        }
         s[0] += o.w() / total[0] * r;
         int h = layout.horizon(o);
         if (h > 0) {
