@@ -187,7 +187,7 @@ public final class CurveSummary {
   }
 
   public static String binHeader() {
-    return String.format(Locale.ROOT, "%-6s %-25s %-10s %3s %-11s %5s %9s %9s %9s %9s %8s %8s %8s %6s", "family", "outcome",
+    return String.format(Locale.ROOT, "%-6s %-25s %-10s %3s %-10s %5s %9s %9s %9s %9s %8s %8s %8s %6s", "family", "outcome",
         "estimator", "bin", "mean km", "seeds", "planted", "bias", "mean se", "sd est", "coverage", "uniform", "reject", "beyond");
   }
 
