@@ -42,7 +42,7 @@ public final class ValidateCommand implements Command {
 
   @Override
   public String summary() {
-    return "Run the sample pipeline on N seeds: bias, SE calibration, coverage and rejection rate of the ring effects.";
+    return "Run the sample pipeline on N seeds: bias, SE calibration, coverage and rejection rate of the ring effects and the distance curve.";
   }
 
   @Override
