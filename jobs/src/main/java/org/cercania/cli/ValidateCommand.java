@@ -94,7 +94,7 @@ public final class ValidateCommand implements Command {
             + st.minCellUnits() + " treated units (cercania.publish.min_cell_units)");
         if (st.distance().curve() != null) {
           EffectProfile p = spec.profile();
-          curve = new CurveSummary(p.exponential() ? p.reachKm() * 1000 : null);
+          curve = new CurveSummary(p.exponential() ? p.reachKm() * 1000 : null, st.minCellUnits());
           progress.info("distance curve (" + st.distance().curve().estimator() + ") also validated, planted profile " + p.shape()
               + (p.exponential() ? String.format(Locale.ROOT, " (decay %s km, reach %s km)", p.decayKm(), p.reachKm()) : "")
               + "; to " + layout.table("validation_curve") + " and " + layout.table("validation_curve_summary"));

@@ -16,10 +16,12 @@ import org.cercania.io.TableSchema;
  * The validation of the distance curve over seeds (issue 10's planted decay). Each seed's curve has its own
  * data-driven bins, so bins are matched by their index k in order of distance (1 = nearest). Per family, outcome,
  * estimator and k: mean edges, mean planted effect, mean bias, mean SE, SD of the estimates, pointwise and uniform
- * coverage, rejection rate, and whether the bin lies beyond the planted reach in every seed
- * (schemas/validation_curve.json). Per curve (schemas/validation_curve_summary.json): the share of seeds whose
- * uniform band covers the planted effect in every bin, the share whose first bin is larger in magnitude than its
- * last, and the rejection rate pooled over the bin estimates lying beyond the reach in their own seed. A planted
+ * coverage, rejection rate, and whether the bin lies beyond the planted reach in every seed; coverage and
+ * rejection also over the published bin estimates only, those identified by at least {@code minTreated} treated
+ * units (the small-cell rule's k, as in {@link ValidationSummary}) (schemas/validation_curve.json). Per curve
+ * (schemas/validation_curve_summary.json), over every seed: the share of seeds whose uniform band covers the planted
+ * effect in every bin, the share whose first bin is larger in magnitude than its last, and the rejection rate
+ * pooled over the bin estimates lying beyond the reach in their own seed. A planted
  * truth that is null counts as 0 (as in {@link ValidationSummary}); a missing interval, band or p value covers
  * nothing and rejects nothing.
  */
@@ -28,11 +30,16 @@ public final class CurveSummary {
   private static final double EDGE_TOLERANCE_M = 1e-6;
 
   private final Double reachM;
+  private final long minTreated;
   private final Map<String, List<List<SeedCurve.Bin>>> byKey = new LinkedHashMap<>();
 
-  /** reachM: the planted reach in metres (exponential profile), or null when the profile has none. */
-  public CurveSummary(Double reachM) {
+  /**
+   * reachM: the planted reach in metres (exponential profile), or null when the profile has none; minTreated: the
+   * treated units a published bin estimate needs.
+   */
+  public CurveSummary(Double reachM, long minTreated) {
     this.reachM = reachM;
+    this.minTreated = minTreated;
   }
 
   /** One seed's curve rows (any order; each outcome's bins are ordered by distance here). */
@@ -51,7 +58,7 @@ public final class CurveSummary {
   /** One bin index's numbers over the seeds; beyondReach null without a planted reach. */
   public record BinLine(String family, String outcome, String estimator, int bin, int seeds, double lowerM, double upperM,
       double truth, double bias, double meanSe, double sdEstimate, double coverage, double uniformCoverage, double rejection,
-      Boolean beyondReach) {}
+      Boolean beyondReach, int seedsPublished, double coveragePublished, double rejectionPublished) {}
 
   /** One curve's checks over the seeds; nearExceedsFar and beyondReachRejection NaN when nothing to count. */
   public record CurveLine(String family, String outcome, String estimator, int seeds, int minBins, int maxBins,
@@ -105,11 +112,20 @@ public final class CurveSummary {
       beyond &= beyondReach(b);
     }
     double ss = 0;
+    int published = 0;
+    int coverPublished = 0;
+    int rejectPublished = 0;
     for (SeedCurve.Bin b : at) {
       ss += (b.estimate() - mean) * (b.estimate() - mean);
+      if (b.treated() >= minTreated) {
+        published++;
+        coverPublished += covers(b.confLow(), b.confHigh(), truth(b)) ? 1 : 0;
+        rejectPublished += rejects(b) ? 1 : 0;
+      }
     }
     return new BinLine(f.family(), f.outcome(), f.estimator(), k, n, lower, upper, truth, bias, withSe > 0 ? se / withSe : Double.NaN,
-        n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN, cover, uniform, reject, reachM == null ? null : beyond);
+        n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN, cover, uniform, reject, reachM == null ? null : beyond, published,
+        published > 0 ? (double) coverPublished / published : Double.NaN, published > 0 ? (double) rejectPublished / published : Double.NaN);
   }
 
   public List<CurveLine> curves() {
@@ -168,7 +184,8 @@ public final class CurveSummary {
     List<Row> rows = new ArrayList<>();
     for (BinLine l : bins()) {
       rows.add(RowFactory.create(l.family(), l.outcome(), l.estimator(), l.bin(), l.seeds(), l.lowerM(), l.upperM(), l.truth(), l.bias(),
-          orNull(l.meanSe()), orNull(l.sdEstimate()), l.coverage(), l.uniformCoverage(), l.rejection(), l.beyondReach()));
+          orNull(l.meanSe()), orNull(l.sdEstimate()), l.coverage(), l.uniformCoverage(), l.rejection(), l.beyondReach(),
+          l.seedsPublished(), orNull(l.coveragePublished()), orNull(l.rejectionPublished())));
     }
     return spark.createDataFrame(rows, TableSchema.load("validation_curve").structType());
   }
@@ -187,15 +204,17 @@ public final class CurveSummary {
   }
 
   public static String binHeader() {
-    return String.format(Locale.ROOT, "%-6s %-25s %-10s %3s %-10s %5s %9s %9s %9s %9s %8s %8s %8s %6s", "family", "outcome",
-        "estimator", "bin", "mean km", "seeds", "planted", "bias", "mean se", "sd est", "coverage", "uniform", "reject", "beyond");
+    return String.format(Locale.ROOT, "%-6s %-25s %-10s %3s %-10s %5s %9s %9s %9s %9s %8s %8s %8s %6s %9s %8s %8s", "family",
+        "outcome", "estimator", "bin", "mean km", "seeds", "planted", "bias", "mean se", "sd est", "coverage", "uniform", "reject",
+        "beyond", "published", "coverage", "reject");
   }
 
   public static String describe(BinLine l) {
-    return String.format(Locale.ROOT, "%-6s %-25s %-10s %3d %4.2f-%5.2f %5d %9.4f %9.4f %9.4f %9.4f %7.0f%% %7.0f%% %7.0f%% %6s",
-        l.family(), l.outcome(), l.estimator(), l.bin(), l.lowerM() / 1000, l.upperM() / 1000, l.seeds(), l.truth(), l.bias(),
+    return String.format(Locale.ROOT,
+        "%-6s %-25s %-10s %3d %4.2f-%5.2f %5d %9.4f %9.4f %9.4f %9.4f %7.0f%% %7.0f%% %7.0f%% %6s %9d %8s %8s", l.family(), l.outcome(), l.estimator(), l.bin(), l.lowerM() / 1000, l.upperM() / 1000, l.seeds(), l.truth(), l.bias(),
         l.meanSe(), l.sdEstimate(), 100 * l.coverage(), 100 * l.uniformCoverage(), 100 * l.rejection(),
-        l.beyondReach() == null ? "-" : l.beyondReach() ? "yes" : "no");
+        l.beyondReach() == null ? "-" : l.beyondReach() ? "yes" : "no", l.seedsPublished(), percent(l.coveragePublished()),
+        percent(l.rejectionPublished()));
   }
 
   public static String curveHeader() {

@@ -19,15 +19,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CurveSummaryTest {
   static SeedCurve.Bin bin(double lo, double hi, double est, Double se, Double cl, Double ch, Double ul, Double uh, Double p,
       Double truth) {
-    return new SeedCurve.Bin("school", "y", "imputation", lo, hi, est, se, cl, ch, ul, uh, p, 20, truth);
+    return bin(lo, hi, est, se, cl, ch, ul, uh, p, truth, 20);
+  }
+
+  static SeedCurve.Bin bin(double lo, double hi, double est, Double se, Double cl, Double ch, Double ul, Double uh, Double p,
+      Double truth, long treated) {
+    return new SeedCurve.Bin("school", "y", "imputation", lo, hi, est, se, cl, ch, ul, uh, p, treated, truth);
   }
 
   /**
    * seed 1: bins 0-1, 1-5, 5-10 km; seed 2: 0-1.5, 1.5-10 km (given far bin first); seed 3: 0-0.75, 0.75-5.25,
-   * 5.25-10 km, its middle bin without SE, intervals, p value or truth.
+   * 5.25-10 km, its middle bin without SE, intervals, p value or truth. Published estimates need 10 treated units;
+   * every bin has 20 but seed 2's far bin, 4.
    */
   static CurveSummary threeSeeds(Double reachM) {
-    CurveSummary s = new CurveSummary(reachM);
+    CurveSummary s = new CurveSummary(reachM, 10);
     s.add(List.of(
         // covers 0.25 pointwise and uniformly; p < 0.05
         bin(0, 1000, 0.30, 0.05, 0.20, 0.40, 0.17, 0.43, 0.001, 0.25),
@@ -36,8 +42,8 @@ class CurveSummaryTest {
         // pointwise [-0.039, -0.001] misses 0, the uniform band covers it; rejects; beyond the reach (5 km >= 5 km)
         bin(5000, 10000, -0.02, 0.01, -0.039, -0.001, -0.05, 0.01, 0.045, 0.0)));
     s.add(List.of(
-        // misses 0.02 both ways; rejects; lower edge 1.5 km: not beyond
-        bin(1500, 10000, 0.20, 0.05, 0.10, 0.30, 0.08, 0.32, 0.0001, 0.02),
+        // misses 0.02 both ways; rejects; lower edge 1.5 km: not beyond; 4 treated units: not published
+        bin(1500, 10000, 0.20, 0.05, 0.10, 0.30, 0.08, 0.32, 0.0001, 0.02, 4),
         // covers 0.2 both ways; p = 0.13
         bin(0, 1500, 0.15, 0.10, -0.05, 0.35, -0.08, 0.38, 0.13, 0.20)));
     s.add(List.of(
@@ -67,6 +73,9 @@ class CurveSummaryTest {
     assertEquals(1.0, k1.uniformCoverage(), 1e-12);
     assertEquals(2.0 / 3, k1.rejection(), 1e-12);
     assertEquals(false, k1.beyondReach());
+    assertEquals(3, k1.seedsPublished());
+    assertEquals(1.0, k1.coveragePublished(), 1e-12);
+    assertEquals(2.0 / 3, k1.rejectionPublished(), 1e-12);
 
     CurveSummary.BinLine k2 = lines.get(1);
     assertEquals(3, k2.seeds());
@@ -80,6 +89,9 @@ class CurveSummaryTest {
     assertEquals(1.0 / 3, k2.uniformCoverage(), 1e-12);
     assertEquals(2.0 / 3, k2.rejection(), 1e-12);           // p 0.04 and 0.0001; seed 3 has none
     assertEquals(false, k2.beyondReach());
+    assertEquals(2, k2.seedsPublished());                   // seed 2's bin 2 has 4 treated units
+    assertEquals(0.5, k2.coveragePublished(), 1e-12);        // seed 1 covers, seed 3 has no interval
+    assertEquals(0.5, k2.rejectionPublished(), 1e-12);       // seed 1 rejects, seed 3 has no p value
 
     CurveSummary.BinLine k3 = lines.get(2);
     assertEquals(2, k3.seeds());                            // seed 2 has two bins only
@@ -93,6 +105,7 @@ class CurveSummaryTest {
     assertEquals(1.0, k3.uniformCoverage(), 1e-12);
     assertEquals(0.5, k3.rejection(), 1e-12);
     assertEquals(true, k3.beyondReach());
+    assertEquals(2, k3.seedsPublished());
   }
 
   @Test
@@ -128,6 +141,7 @@ class CurveSummaryTest {
   void tablesFollowTheirContracts(SparkSession spark) {
     CurveSummary s = threeSeeds(5000.0);
     s.add(List.of(new SeedCurve.Bin("survey", "z", "imputation", 0, 10000, 0.1, null, null, null, null, null, null, 3, null)));
+    // 3 treated units: not published, so no published coverage
     List<Row> bins = s.binTable(spark).collectAsList();
     assertEquals(4, bins.size());
     Row z = bins.get(3);
@@ -135,6 +149,8 @@ class CurveSummaryTest {
     assertEquals(1, z.getInt(z.fieldIndex("seeds")));
     assertTrue(z.isNullAt(z.fieldIndex("mean_se")));
     assertTrue(z.isNullAt(z.fieldIndex("sd_estimate")));
+    assertEquals(0, z.getInt(z.fieldIndex("seeds_published")));
+    assertTrue(z.isNullAt(z.fieldIndex("coverage_published")));
     List<Row> curves = s.curveTable(spark).collectAsList();
     assertEquals(2, curves.size());
     Row y = curves.get(0);
