@@ -3,6 +3,7 @@ package org.cercania.cli;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
@@ -16,8 +17,11 @@ import org.cercania.io.Progress;
 import org.cercania.io.RunLayout;
 import org.cercania.io.SparkSessions;
 import org.cercania.runs.RunIdentity;
+import org.cercania.sample.EffectProfile;
 import org.cercania.sample.SampleGenerator;
 import org.cercania.sample.SampleSpec;
+import org.cercania.validate.CurveSummary;
+import org.cercania.validate.SeedCurve;
 import org.cercania.validate.SeedEstimates;
 import org.cercania.validate.ValidationSummary;
 
@@ -25,7 +29,9 @@ import org.cercania.validate.ValidationSummary;
  * {@code cercania validate}: the sample pipeline (sample, ingest, exposure, panel, effects by
  * distance) on N seeds in one Spark application, then per outcome, estimator and band the mean
  * bias, SE calibration, coverage and rejection rate ({@link ValidationSummary}); writes
- * OUT/validation (Parquet, schemas/validation.json) and prints the table. Each seed's run folder is
+ * OUT/validation (Parquet, schemas/validation.json) and prints the table. With the distance curve enabled
+ * (cercania.distance.curve.enabled), also each seed's results/distance_curve summarised per bin and per curve
+ * ({@link CurveSummary}): OUT/validation_curve and OUT/validation_curve_summary. Each seed's run folder is
  * OUT/seeds/seed-S. The sample is smaller than the default one unless the size flags say otherwise.
  */
 public final class ValidateCommand implements Command {
@@ -36,7 +42,7 @@ public final class ValidateCommand implements Command {
 
   @Override
   public String summary() {
-    return "Run the sample pipeline on N seeds: bias, SE calibration, coverage and rejection rate of the ring effects.";
+    return "Run the sample pipeline on N seeds: bias, SE calibration, coverage and rejection rate of the ring effects and the distance curve.";
   }
 
   @Override
@@ -68,6 +74,7 @@ public final class ValidateCommand implements Command {
     }
     SparkSession spark = SparkSessions.get("cercania validate");
     ValidationSummary summary = null;
+    CurveSummary curve = null;
     for (int k = 0; k < seeds; k++) {
       long seed = first + k;
       Settings s = StudyOptions.settings(o, layout.table("seeds/seed-" + seed));
@@ -85,9 +92,22 @@ public final class ValidateCommand implements Command {
         summary = new ValidationSummary(st.distance().rings(), st.minCellUnits());
         progress.info("coverage and rejection also over the published estimates only: bands identified by at least "
             + st.minCellUnits() + " treated units (cercania.publish.min_cell_units)");
+        if (st.distance().curve() != null) {
+          EffectProfile p = spec.profile();
+          curve = new CurveSummary(p.exponential() ? p.reachKm() * 1000 : null, st.minCellUnits());
+          progress.info("distance curve (" + st.distance().curve().estimator() + ") also validated, planted profile " + p.shape()
+              + (p.exponential() ? String.format(Locale.ROOT, " (decay %s km, reach %s km)", p.decayKm(), p.reachKm()) : "")
+              + "; to " + layout.table("validation_curve") + " and " + layout.table("validation_curve_summary"));
+        }
       }
       List<RingEstimate> estimates = o.flag("--resume")
           ? SeedEstimates.readIfDone(spark, st.layout(), RunIdentity.study(s), st.distance().rings()) : null;
+      List<SeedCurve.Bin> bins = estimates != null && curve != null ? SeedCurve.readIfDone(spark, st.layout(), RunIdentity.study(s)) : null;
+      if (estimates != null && curve != null && bins == null) {
+        progress.info("seed " + seed + ": ring effects in " + st.layout().root() + " but no distance curve (stopped during the curve,"
+            + " or run without it): run again");
+        estimates = null;
+      }
       if (estimates != null) {
         progress.info("seed " + seed + ": estimated by an earlier validation in " + st.layout().root() + ", read back");
       } else {
@@ -97,10 +117,22 @@ public final class ValidateCommand implements Command {
         Pipeline.exposure(s, spark, run);
         Pipeline.panel(s, spark, run);
         estimates = Pipeline.distance(st, spark, run, Truth.read(spark, st.truthFile()));
+        if (curve != null) {
+          // Read back from the run's table, as --resume does: its uniform band and truth are the table's.
+          bins = SeedCurve.read(spark, run);
+          if (bins == null) {
+            progress.info("seed " + seed + ": no distance curve (fewer than 2 treated units in every point family)");
+          }
+        }
       }
       summary.add(estimates);
       // Rewritten after every seed, so a long validation can be read (and stopped) part way.
       Outputs.writeParquet(summary.table(spark).coalesce(1), layout.table("validation"));
+      if (curve != null) {
+        curve.add(bins == null ? List.of() : bins);
+        Outputs.writeParquet(curve.binTable(spark).coalesce(1), layout.table("validation_curve"));
+        Outputs.writeParquet(curve.curveTable(spark).coalesce(1), layout.table("validation_curve_summary"));
+      }
       progress.step("seed " + seed + " done (" + (k + 1) + " of " + seeds + "; " + layout.table("validation") + " holds them)",
           estimates.size());
     }
@@ -110,6 +142,18 @@ public final class ValidateCommand implements Command {
       progress.info(ValidationSummary.describe(l));
     }
     progress.step("wrote " + layout.table("validation"), rows);
+    if (curve != null) {
+      progress.info("distance curve by bin (k = 1 nearest; edges are each seed's quantile bins, averaged; beyond = past the planted"
+          + " reach in every seed)");
+      progress.info(CurveSummary.binHeader());
+      List<CurveSummary.BinLine> binLines = curve.bins();
+      binLines.forEach(l -> progress.info(CurveSummary.describe(l)));
+      progress.info("distance curve per outcome: seeds whose uniform band covers the planted curve in every bin, seeds with"
+          + " |first bin| > |last bin|, rejections at 5% pooled over the bins beyond the planted reach");
+      progress.info(CurveSummary.curveHeader());
+      curve.curves().forEach(l -> progress.info(CurveSummary.describe(l)));
+      progress.step("wrote " + layout.table("validation_curve") + " and " + layout.table("validation_curve_summary"), binLines.size());
+    }
     progress.done();
     return 0;
   }
