@@ -31,7 +31,8 @@ public record DidSpec(
     Integer eventMin,
     Integer eventMax,
     List<SeConvention> seConventions,
-    boolean leaveOneOut) implements Serializable {
+    boolean leaveOneOut,
+    String group) implements Serializable {
 
   /** Callaway-Sant'Anna's estimation method (R did's est_method): doubly robust, inverse probability weighting, outcome regression. */
   public enum Method {
@@ -113,6 +114,7 @@ public record DidSpec(
     b.eventMax = eventMax;
     b.seConventions = seConventions;
     b.leaveOneOut = leaveOneOut;
+    b.group = group;
     return b;
   }
 
@@ -136,6 +138,7 @@ public record DidSpec(
     private Integer eventMax;
     private List<SeConvention> seConventions = List.of(SeConvention.FIXEST_DEFAULT);
     private boolean leaveOneOut;
+    private String group;
 
     private Builder(String unit, String time, String cohort, String outcome) {
       this.unit = unit;
@@ -162,6 +165,12 @@ public record DidSpec(
      * Appendix A.9; the Stata did_imputation's leaveout option). Off by default, as in R didimputation.
      */
     public Builder leaveOneOut(boolean l) { this.leaveOneOut = l; return this; }
+    /**
+     * Imputation only: an integer column whose values split the treated observations into groups
+     * (a distance bin, a subgroup); the estimate of each group's ATT is added (rows group::value) from
+     * the same first stage, with the joint covariance of every reported term (table covariance).
+     */
+    public Builder group(String g) { this.group = g; return this; }
 
     public DidSpec build() {
       if (seConventions.isEmpty()) {
@@ -171,7 +180,7 @@ public record DidSpec(
         throw Errors.badSpec("eventMin", String.valueOf(eventMin), "below eventMax " + eventMax);
       }
       return new DidSpec(unit, time, cohort, outcome, cluster, weights, control, covariates, method, basePeriod,
-          anticipation, repeatedCrossSection, bootstrap, seed, eventMin, eventMax, seConventions, leaveOneOut);
+          anticipation, repeatedCrossSection, bootstrap, seed, eventMin, eventMax, seConventions, leaveOneOut, group);
     }
   }
 }

@@ -34,6 +34,57 @@ public final class Inference {
     return 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(estimate / se)));
   }
 
+  /**
+   * The critical value c of a sup-t band at {@code level} for estimates with covariance {@code cov}:
+   * P(max_k |Z_k| / sd_k <= c) = level for Z ~ N(0, cov), by {@code draws} Gaussian draws from the
+   * correlation matrix's Cholesky factor (fixed {@code seed}, so reproducible; Montiel Olea and
+   * Plagborg-Moller 2019, the band R did's simultaneous intervals approximate with a multiplier
+   * bootstrap). Tighter than Bonferroni when the estimates are correlated, equal to the independent
+   * case's Sidak value when they are not. NaN when a variance is not positive or the correlation
+   * matrix is not positive definite (the caller falls back to Bonferroni).
+   */
+  public static double supTCritical(double[][] cov, double level, long seed, int draws) {
+    int k = cov.length;
+    double[][] corr = new double[k][k];
+    for (int i = 0; i < k; i++) {
+      if (!(cov[i][i] > 0)) {
+        return Double.NaN;
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        corr[i][j] = cov[i][j] / Math.sqrt(cov[i][i] * cov[j][j]);
+      }
+    }
+    double[][] l;
+    try {
+      l = new org.apache.commons.math3.linear.CholeskyDecomposition(new org.apache.commons.math3.linear.Array2DRowRealMatrix(corr),
+          1e-12, 1e-12).getL().getData();
+    } catch (org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException
+        | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
+      return Double.NaN;
+    }
+    java.util.Random rng = new java.util.Random(seed);
+    double[] max = new double[draws];
+    double[] z = new double[k];
+    for (int d = 0; d < draws; d++) {
+      for (int i = 0; i < k; i++) {
+        z[i] = rng.nextGaussian();
+      }
+      double m = 0;
+      for (int i = 0; i < k; i++) {
+        double x = 0;
+        for (int j = 0; j <= i; j++) {
+          x += l[i][j] * z[j];
+        }
+        m = Math.max(m, Math.abs(x));
+      }
+      max[d] = m;
+    }
+    java.util.Arrays.sort(max);
+    return max[(int) Math.ceil(level * draws) - 1];
+  }
+
   /** Wald test of b = 0 with covariance v: returns {F = b'V^-1 b / q, p-value from F(q, G-1)}. */
   public static double[] waldF(double[] b, double[][] v, long clusters) {
     int q = b.length;

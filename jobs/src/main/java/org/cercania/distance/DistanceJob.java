@@ -117,12 +117,14 @@ public final class DistanceJob {
       }
       progress.info(family + ": " + bins.bands() + " distance bins " + curve.describe(bins));
       Dataset<Row> fp = panel.filter(col("family").equalTo(family));
-      List<RingEstimate> r = estimateDesign(fp, bins.units(fp), List.of(curve.estimator()), progress);
+      Map<String, Double> crits = new HashMap<>();
+      List<RingEstimate> r = curve.estimator().equals("imputation") ? estimateJoint(family, fp, bins.units(fp), crits, progress)
+          : estimateDesign(fp, bins.units(fp), List.of(curve.estimator()), progress);
       RingTables tables = new RingTables(spark, bins, truth, Math.round(curve.gridM()));
       r = r.stream().map(x -> x.withTruth(tables.truth(x))).sorted(order).toList();
       all.addAll(r);
       lines.addAll(tables.describe(r));
-      Dataset<Row> t = tables.effects(r, "distance_curve");
+      Dataset<Row> t = tables.effects(r, "distance_curve", crits);
       rows = rows == null ? t : rows.unionByName(t);
     }
     if (rows == null) {
@@ -142,6 +144,46 @@ public final class DistanceJob {
     List<RingEstimate> results = estimateAll(est, counts, which, progress);
     est.unpersist();
     return results;
+  }
+
+  /**
+   * Every outcome's bins of {@code design}'s units in {@code panel} estimated jointly by imputation
+   * (one first stage per outcome, {@link RingEffects#estimateBins}); each outcome's sup-t critical
+   * value put in {@code crits} (key outcome/imputation).
+   */
+  private List<RingEstimate> estimateJoint(String family, Dataset<Row> panel, Dataset<Row> units, Map<String, Double> crits,
+      Progress progress) {
+    Dataset<Row> est = RingDesign.estimationPanel(panel, units).persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Map<Integer, long[]>> byOutcome = new java.util.TreeMap<>();
+    counts(est).forEach((key, c) -> byOutcome.computeIfAbsent(key.substring(0, key.indexOf('/')), o -> new java.util.TreeMap<>())
+        .put(Integer.parseInt(key.substring(key.indexOf('/') + 1)), c));
+    progress.step("estimation panel (outcome x unit x year, treated and comparison units)", est.count());
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+    try {
+      Map<String, Future<RingEffects.JointBins>> futures = new LinkedHashMap<>();
+      byOutcome.forEach((outcome, counts) -> futures.put(outcome, pool.submit(() -> {
+        try {
+          return effects.estimateBins(family, outcome, est.filter(col("outcome").equalTo(outcome)), counts);
+        } catch (CercaniaException ex) {
+          progress.info("no imputation curve for " + outcome + ": " + ex.getMessage());
+          return null;
+        }
+      })));
+      List<RingEstimate> results = new ArrayList<>();
+      for (Map.Entry<String, Future<RingEffects.JointBins>> f : futures.entrySet()) {
+        RingEffects.JointBins jb = await(f.getValue());
+        if (jb != null) {
+          results.addAll(jb.bins());
+          crits.put(f.getKey() + "/imputation", jb.uniformCrit());
+        }
+      }
+      progress.step("estimated " + byOutcome.size() + " outcomes' curves, all bins from one imputation first stage per outcome",
+          results.size());
+      return results;
+    } finally {
+      pool.shutdownNow();
+      est.unpersist();
+    }
   }
 
   /** outcome/band -> {units, treated units, clusters}. */
@@ -207,19 +249,27 @@ public final class DistanceJob {
         }
       }
       for (Future<RingEstimate> f : futures) {
-        if (f.get() != null) {
-          results.add(f.get());
+        RingEstimate r = await(f);
+        if (r != null) {
+          results.add(r);
         }
       }
       progress.step("estimated " + counts.size() + " outcome x band panels with " + estimators, results.size());
       return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The future's value: its failure rethrown as it was, an interruption as an estimation error. */
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Errors.estimation("distance", "interrupted");
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
   }
 }

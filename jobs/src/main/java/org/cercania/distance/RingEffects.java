@@ -89,4 +89,50 @@ public final class RingEffects {
         : Inference.pValue(est, se, counts[2]);
     return new RingEstimate(family, outcome, estimator, band, est, se, crit, p, events, counts[0], counts[1], counts[2], null, cov);
   }
+
+  /** One outcome's bins estimated jointly: every bin's estimate and the sup-t critical value of a band uniform over them. */
+  public record JointBins(List<RingEstimate> bins, double uniformCrit) {}
+
+  /** Draws of the sup-t critical value ({@link Inference#supTCritical}) and their seed. */
+  static final int SUP_T_DRAWS = 100_000;
+  static final long SUP_T_SEED = 20240601L;
+
+  /**
+   * Imputation over all bins of {@code sub} (one outcome: the treated units of every bin and the
+   * comparison units, bin in column band) from one first stage: unit and year effects fitted on every
+   * untreated row (comparison units and each treated unit's years before entry), each bin's ATT the
+   * mean imputed effect of its treated unit-years (the library's group::bin terms), their joint
+   * covariance giving the sup-t band uniform over the bins (Bonferroni when it is singular).
+   * {@code counts}: band -> {units, treated units, clusters} of the bin's treated and the comparison units.
+   */
+  public JointBins estimateBins(String family, String outcome, Dataset<Row> sub, Map<Integer, long[]> counts) {
+    DidSpec spec = spec().toBuilder().group("band").build();
+    Map<String, Dataset<Row>> tables = Estimators.byName("imputation").estimate(sub, spec).tables();
+    Map<String, double[]> byTerm = new java.util.HashMap<>();
+    for (Row r : tables.get("coefficients").collectAsList()) {
+      byTerm.put(r.getAs("term"), new double[] {r.<Double>getAs("estimate"), r.<Double>getAs("se")});
+    }
+    List<String> terms = new ArrayList<>();
+    List<RingEstimate> bins = new ArrayList<>();
+    for (Map.Entry<Integer, long[]> e : new java.util.TreeMap<>(counts).entrySet()) {
+      String term = org.cercania.did.imputation.BorusyakJaravelSpiess.GROUP_PREFIX + e.getKey();
+      double[] v = byTerm.get(term);
+      if (v == null) {
+        continue;
+      }
+      terms.add(term);
+      double p = 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(v[0] / v[1])));
+      bins.add(new RingEstimate(family, outcome, "imputation", e.getKey(), v[0], v[1], Z, p, List.of(), e.getValue()[0],
+          e.getValue()[1], e.getValue()[2], null));
+    }
+    double[][] cov = new double[terms.size()][terms.size()];
+    for (Row r : tables.get(org.cercania.did.imputation.BorusyakJaravelSpiess.COVARIANCE).collectAsList()) {
+      int a = terms.indexOf(r.<String>getAs("row_term"));
+      int b = terms.indexOf(r.<String>getAs("col_term"));
+      if (a >= 0 && b >= 0) {
+        cov[a][b] = r.getAs("value");
+      }
+    }
+    return new JointBins(bins, terms.isEmpty() ? Double.NaN : Inference.supTCritical(cov, 0.95, SUP_T_SEED, SUP_T_DRAWS));
+  }
 }

@@ -17,7 +17,8 @@ import org.cercania.io.TableSchema;
  * The distance results as tables (ring_effects, ring_event_study; schemas/) and as printed lines.
  * Simultaneous bands are Bonferroni bands (normal critical value at 1 - 0.025 / k over the k
  * estimates they cover: the outcome's bands for one estimator, or one band's event times), valid
- * without the estimates' joint covariance and conservative.
+ * without the estimates' joint covariance and conservative; the distance curve's bins estimated
+ * jointly carry sup-t bands from their covariance instead.
  */
 final class RingTables {
   private final SparkSession spark;
@@ -57,15 +58,25 @@ final class RingTables {
     return Double.isFinite(v) ? v : null;
   }
 
-  /** The ring_effects (or, same columns, distance_curve) table. */
+  /** The ring_effects (or, same columns, distance_curve) table, with Bonferroni uniform bands. */
   Dataset<Row> effects(List<RingEstimate> results, String schema) {
+    return effects(results, schema, Map.of());
+  }
+
+  /**
+   * The table with the uniform bands' critical values of {@code uniformCrit} (key outcome/estimator:
+   * a sup-t value from the estimates' joint covariance) where given, Bonferroni's elsewhere.
+   */
+  Dataset<Row> effects(List<RingEstimate> results, String schema, Map<String, Double> uniformCrit) {
     Map<String, Integer> k = new HashMap<>();
     for (RingEstimate r : results) {
       k.merge(r.outcome() + "/" + r.estimator(), 1, Integer::sum);
     }
     List<Row> rows = new ArrayList<>();
     for (RingEstimate r : results) {
-      double u = bonferroni(k.get(r.outcome() + "/" + r.estimator())) * r.se();
+      String key = r.outcome() + "/" + r.estimator();
+      Double c = uniformCrit.get(key);
+      double u = (c != null && Double.isFinite(c) ? c : bonferroni(k.get(key))) * r.se();
       rows.add(RowFactory.create(r.family(), r.outcome(), r.estimator(), district(r) ? null : design.lowerM(r.band()),
           district(r) ? null : design.upperM(r.band()), r.estimate(), finite(r.se()), finite(r.confLow()), finite(r.confHigh()),
           finite(r.estimate() - u), finite(r.estimate() + u), finite(r.pValue()), r.units(), r.treated(), r.clusters(), r.truth()));

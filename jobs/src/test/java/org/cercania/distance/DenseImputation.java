@@ -37,8 +37,8 @@ import org.cercania.distance.RingBruteForceTest.Unit;
  * v^2-weighted mean of the other observations of its cell (the plain one when it is alone there).
  */
 final class DenseImputation {
-  /** One unit-year: the unit's cluster, entry year (0 never), year index, mean outcome and dummies. */
-  record Obs(String cluster, int cohort, int t, double y, double[] z) {
+  /** One unit-year: the unit's cluster, entry year (0 never), year index, mean outcome, dummies and band at entry (-1 never). */
+  record Obs(String cluster, int cohort, int t, double y, double[] z, int band) {
     boolean treated() {
       return cohort > 0 && FROM + t >= cohort;
     }
@@ -70,9 +70,10 @@ final class DenseImputation {
     for (int i = 0; i < units.size(); i++) {
       Unit u = units.get(i);
       int cohort = (int) classify(u)[1];
+      int band = (int) classify(u)[2];
       for (int t = 0; t < YEARS; t++) {
         if (u.mean()[t] != null) {
-          Obs o = new Obs(u.cluster(), cohort, t, u.mean()[t], dummies(i, t, k));
+          Obs o = new Obs(u.cluster(), cohort, t, u.mean()[t], dummies(i, t, k), band);
           (o.treated() ? treated : untreated).add(o);
         }
       }
@@ -102,6 +103,38 @@ final class DenseImputation {
     Map<Integer, Estimate> out = new TreeMap<>();
     treated.stream().mapToInt(Obs::eventTime).distinct().forEach(e -> out.put(e, estimate(o -> o.eventTime() == e)));
     return out;
+  }
+
+  /**
+   * One target per band of the treated units (the units passed in span several bands): each band's
+   * ATT from this one first stage, as the library's group::band terms.
+   */
+  Map<Integer, Estimate> byBand() {
+    Map<Integer, Estimate> out = new TreeMap<>();
+    treated.stream().mapToInt(Obs::band).distinct().forEach(b -> out.put(b, estimate(o -> o.band() == b)));
+    return out;
+  }
+
+  /** The conservative covariance of two targets' estimates: sum over clusters of the product of their sums v r. */
+  double covariance(Predicate<Obs> a, Predicate<Obs> b) {
+    Map<String, Double> sa = clusterSums(a);
+    Map<String, Double> sb = clusterSums(b);
+    return sa.entrySet().stream().mapToDouble(e -> e.getValue() * sb.getOrDefault(e.getKey(), 0.0)).sum();
+  }
+
+  /** Each cluster's sum of v r for the target (v its weights, r the residuals centred for it). */
+  private Map<String, Double> clusterSums(Predicate<Obs> target) {
+    double[] v1 = treatedWeights(target);
+    double[] v0 = untreatedWeights(v1);
+    double[] r1 = centredEffects(v1);
+    Map<String, Double> byCluster = new HashMap<>();
+    for (int i = 0; i < treated.size(); i++) {
+      byCluster.merge(treated.get(i).cluster(), v1[i] * r1[i], Double::sum);
+    }
+    for (int i = 0; i < untreated.size(); i++) {
+      byCluster.merge(untreated.get(i).cluster(), v0[i] * residual(untreated.get(i)), Double::sum);
+    }
+    return byCluster;
   }
 
   /** The target's estimate sum v1 tau and its conservative clustered SE. */

@@ -195,6 +195,63 @@ class RingBruteForceTest {
     }
   }
 
+  /**
+   * The distance curve's joint estimation: imputation over every band at once (one first stage on
+   * all untreated rows, each band's ATT a group::band term) against the dense computation over all
+   * treated and comparison units with one target per band: every band's estimate, SE and their
+   * covariances to 1e-9, plain and leave-one-out; the overall ATT is the ungrouped one; the sup-t
+   * critical value is the one of the dense covariance.
+   */
+  @Test
+  void jointBandEstimatesAndCovarianceMatchDenseBruteForce(SparkSession spark) {
+    Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
+    Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
+    List<Unit> all = UNITS.stream().filter(u -> classify(u)[0].equals(RingDesign.NEVER) || classify(u)[0].equals(RingDesign.TREATED))
+        .toList();
+    Map<Integer, long[]> counts = new TreeMap<>();
+    for (int b = 0; b < DESIGN.bands(); b++) {
+      List<Unit> units = bandUnits(b);
+      counts.put(b, new long[] {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0});
+    }
+    for (boolean leaveOneOut : new boolean[] {false, true}) {
+      RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, leaveOneOut);
+      RingEffects.JointBins got = effects.estimateBins("school", "y", est, counts);
+      DenseImputation dense = new DenseImputation(all, leaveOneOut);
+      Map<Integer, Estimate> want = dense.byBand();
+      assertEquals(DESIGN.bands(), want.size());
+      assertEquals(List.copyOf(want.keySet()), got.bins().stream().map(RingEstimate::band).toList());
+      double[][] cov = new double[want.size()][want.size()];
+      for (RingEstimate r : got.bins()) {
+        int b = r.band();
+        assertEquals(want.get(b).value(), r.estimate(), 1e-9, "joint ATT band " + b + " loo=" + leaveOneOut);
+        assertEquals(want.get(b).se(), r.se(), 1e-9, "joint SE band " + b + " loo=" + leaveOneOut);
+        assertEquals(counts.get(b)[1], r.treated());
+        for (int c = 0; c < want.size(); c++) {
+          int cc = c;
+          cov[b][c] = dense.covariance(o -> o.band() == b, o -> o.band() == cc);
+        }
+        // the joint first stage uses more untreated rows than the band's own estimation: a different number
+        assertTrue(Math.abs(new DenseImputation(bandUnits(b), leaveOneOut).overall().value() - r.estimate()) > 1e-6);
+      }
+      assertTrue(Math.abs(cov[0][1]) > 1e-8, "the bins' estimates are correlated through the shared first stage");
+      Dataset<Row> coefficients = org.cercania.did.Estimators.byName("imputation")
+          .estimate(est, effects.spec().toBuilder().group("band").build()).tables().get("covariance");
+      for (Row r : coefficients.collectAsList()) {
+        String a = r.getString(0);
+        String b = r.getString(1);
+        if (a.startsWith("group::") && b.startsWith("group::")) {
+          assertEquals(cov[Integer.parseInt(a.substring(7))][Integer.parseInt(b.substring(7))], r.getDouble(2), 1e-9, a + " x " + b);
+        } else if (a.equals("ATT") && b.equals("ATT")) {
+          assertEquals(Math.pow(dense.overall().se(), 2), r.getDouble(2), 1e-9, "ATT variance");
+        }
+      }
+      double crit = org.cercania.did.Inference.supTCritical(cov, 0.95, RingEffects.SUP_T_SEED, RingEffects.SUP_T_DRAWS);
+      assertEquals(crit, got.uniformCrit(), 1e-6);
+      assertTrue(crit > 1.96 && crit < new org.apache.commons.math3.distribution.NormalDistribution()
+          .inverseCumulativeProbability(1 - 0.025 / DESIGN.bands()) + 0.01, "sup-t between pointwise and Bonferroni: " + crit);
+    }
+  }
+
   /** The library's event terms are exactly the dense event times, each estimate and SE to 1e-9. */
   static void assertEventStudy(Map<Integer, Estimate> want, List<RingEstimate.EventTerm> got, String what) {
     assertEquals(List.copyOf(want.keySet()), got.stream().map(RingEstimate.EventTerm::e).toList(), what + ": event times");

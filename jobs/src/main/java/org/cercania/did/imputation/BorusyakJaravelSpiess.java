@@ -1,5 +1,6 @@
 package org.cercania.did.imputation;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -41,7 +42,11 @@ import scala.Tuple2;
  * tau_it = y_it - alpha_i - lambda_t. Output rows ({@code coefficients}): {@code ATT}, the weighted
  * mean of tau_it over the treated observations (didimputation's "treat"), and {@code tau::e} for
  * each event time e = t - g >= 0 (didimputation's horizon = TRUE rows "e"; only e up to
- * the spec's {@code eventMax} when given). A treated observation whose unit has no untreated observation,
+ * the spec's {@code eventMax} when given), and with {@link DidSpec#group()} {@code group::v} for each
+ * value v of the group column over the treated observations (for instance a distance bin: all groups'
+ * effects from one first stage, so their estimates are jointly estimated; table {@code covariance}
+ * holds the joint covariance of every reported term, the sum over clusters of the products of their
+ * v r sums). A treated observation whose unit has no untreated observation,
  * or whose period has none, cannot be imputed: it is left out of every estimate (didimputation
  * drops its NA prediction) and reported in a message with a count.
  *
@@ -49,7 +54,8 @@ import scala.Tuple2;
  * variance as didimputation computes it: sqrt(sum over clusters of (sum_it v_it r_it)^2), where for
  * treated observations v_it is the estimate's weight w_it / sum(w) and r_it = tau_it - tau_bar_gt,
  * tau_bar_gt the average of tau within its cohort x period cell weighted by v^2 (so by w^2; no
- * leave-one-out), and for untreated observations r_it is the first-stage residual and
+ * leave-one-out; for a group target the cell is cohort x group x period, the partition within which
+ * its weights are proportional to w), and for untreated observations r_it is the first-stage residual and
  * v_it = -w_it z_it'(Z0'W Z0)^-1 Z1'v1, the weight of the observation in the imputed outcomes. No
  * small-sample factor. With {@link DidSpec#leaveOneOut()} ({@code se_convention = "bjs_conservative_loo"}),
  * BJS's leave-one-out refinement (Supplementary Appendix A.9, the Stata did_imputation's leaveout): a
@@ -74,6 +80,10 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
   static final String NAME = "imputation";
   public static final String ATT = "ATT";
   public static final String PREFIX = "tau::";
+  /** Terms of the group estimates ({@link DidSpec#group()}): group::value. */
+  public static final String GROUP_PREFIX = "group::";
+  /** The table of the joint covariance of every reported term, written with a group column. */
+  public static final String COVARIANCE = "covariance";
   public static final String SE_CONVENTION = "bjs_conservative";
   /** The conservative variance with BJS's leave-one-out refinement ({@link DidSpec#leaveOneOut()}). */
   public static final String SE_CONVENTION_LOO = "bjs_conservative_loo";
@@ -108,13 +118,15 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
     SparkSession spark = panel.sparkSession();
     Dataset<Row> p = PanelChecks.complete(panel, spec);
     Column w = spec.weights() == null ? lit(1.0) : col(spec.weights()).cast("double");
-    // Pass 0: counts by cohort and period.
+    Column group = spec.group() == null ? lit(0) : col(spec.group()).cast("int");
+    // Pass 0: counts by cohort, period and group.
     List<Row> counts = JobGroup.run(spark, "imputation: cohort x period counts",
-        () -> p.groupBy(col(spec.cohort()), col(spec.time()).cast("int").as(spec.time())).agg(count(lit(1)), sum(w)).collectAsList());
+        () -> p.groupBy(col(spec.cohort()), col(spec.time()).cast("int").as(spec.time()), group.as("_group"))
+            .agg(count(lit(1)), sum(w)).collectAsList());
     Counts c = layout(counts, spec, notes);
     Layout layout = c.layout();
     // Pass (a): each unit's observations, cached.
-    JavaPairRDD<String, List<Ob>> units = JobGroup.run(spark, "imputation: unit rows", () -> unitRows(p, w, spec, layout));
+    JavaPairRDD<String, List<Ob>> units = JobGroup.run(spark, "imputation: unit rows", () -> unitRows(p, w, group, spec, layout));
     try {
       return estimate(spark, units, layout, c.lonelyPeriodObs(), spec.leaveOneOut(), notes);
     } finally {
@@ -148,25 +160,24 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
       }
       ell[j] = sys.solve(b);
     }
-    int cells = layout.cohorts().length * nT;
-    TauSums ts = JobGroup.run(spark, "imputation: treatment effects", () -> units.values().treeAggregate(new TauSums(k, cells),
-        (acc, obs) -> UnitArithmetic.addTaus(acc, obs, layout, lambda), TauSums::merge, 2));
-    double[] tauBar = new double[cells];
-    for (int c = 0; c < cells; c++) {
-      tauBar[c] = ts.w2[c] > 0 ? ts.w2tau[c] / ts.w2[c] : 0;
-    }
-    double[] looW2 = leaveOneOut ? ts.w2 : null;
+    TauSums ts = JobGroup.run(spark, "imputation: treatment effects", () -> units.values().treeAggregate(
+        new TauSums(k, layout.cells(), layout.groupCells()), (acc, obs) -> UnitArithmetic.addTaus(acc, obs, layout, lambda),
+        TauSums::merge, 2));
+    UnitArithmetic.Centring centring = new UnitArithmetic.Centring(ts.cells.means(), leaveOneOut ? ts.cells.w2 : null,
+        ts.groupCells.means(), leaveOneOut ? ts.groupCells.w2 : null);
     if (leaveOneOut) {
-      long single = 0;
-      for (int c = 0; c < cells; c++) {
-        single += ts.n[c] == 1 ? 1 : 0;
-      }
+      long single = ts.cells.singles();
       if (single > 0) {
         notes.add("leave-one-out variance: " + single + " cohort x period cells hold a single treated observation, whose"
             + " residual has no leave-one-out average and stays the plain one (zero)");
       }
+      long singleGroup = ts.groupCells.singles();
+      if (singleGroup > 0) {
+        notes.add("leave-one-out variance of the group estimates: " + singleGroup + " cohort x group x period cells hold a single"
+            + " treated observation, whose residual stays the plain one (zero)");
+      }
     }
-    double[] meat = JobGroup.run(spark, "imputation: clustered variance", () -> meat(units, layout, lambda, ell, total, tauBar, looW2));
+    double[] meat = JobGroup.run(spark, "imputation: clustered variance", () -> meat(units, layout, lambda, ell, total, centring));
     String convention = leaveOneOut ? SE_CONVENTION_LOO : SE_CONVENTION;
     return coefficients(spark, layout, ne, ts, total, meat, lonelyPeriodObs + ne.lonelyObs, convention, notes);
   }
@@ -184,19 +195,27 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
     TreeMap<Integer, Long> treatedIn = new TreeMap<>();
     TreeSet<Integer> events = new TreeSet<>();
     TreeSet<Integer> cohorts = new TreeSet<>();
+    TreeSet<Integer> groups = new TreeSet<>();
     long untreatedRows = 0;
     long treatedRows = 0;
     for (Row r : counts) {
       int cohort = r.getInt(0);
       int ti = Arrays.binarySearch(periods, r.getInt(1));
       if (cohort > 0 && r.getInt(1) >= cohort) {
-        treatedIn.merge(ti, r.getLong(2), Long::sum);
+        treatedIn.merge(ti, r.getLong(3), Long::sum);
         events.add(r.getInt(1) - cohort);
         cohorts.add(cohort);
-        treatedRows += r.getLong(2);
-      } else if (r.getDouble(3) > 0) {
+        treatedRows += r.getLong(3);
+        if (spec.group() != null) {
+          if (r.isNullAt(2)) {
+            throw Errors.estimation(NAME, r.getLong(3) + " treated observations (cohort " + cohort + ", " + spec.time() + " "
+                + r.getInt(1) + ") have no " + spec.group() + ": every treated observation needs a group");
+          }
+          groups.add(r.getInt(2));
+        }
+      } else if (r.getDouble(4) > 0) {
         active[ti] = true;
-        untreatedRows += r.getLong(2);
+        untreatedRows += r.getLong(3);
       }
     }
     if (treatedRows == 0) {
@@ -219,18 +238,19 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
     }
     int[] horizons = events.stream().mapToInt(Integer::intValue)
         .filter(e -> spec.eventMax() == null || e <= spec.eventMax()).toArray();
-    return new Counts(new Layout(periods, active, horizons, cohorts.stream().mapToInt(Integer::intValue).toArray()), lonelyPeriodObs);
+    return new Counts(new Layout(periods, active, horizons, cohorts.stream().mapToInt(Integer::intValue).toArray(),
+        groups.stream().mapToInt(Integer::intValue).toArray()), lonelyPeriodObs);
   }
 
   /** Each unit's observations in one list (one shuffle), cached for passes 1 to 3. */
-  private static JavaPairRDD<String, List<Ob>> unitRows(Dataset<Row> p, Column w, DidSpec spec, Layout layout) {
+  private static JavaPairRDD<String, List<Ob>> unitRows(Dataset<Row> p, Column w, Column group, DidSpec spec, Layout layout) {
     int[] periods = layout.periods();
     JavaPairRDD<String, List<Ob>> units = p
         .select(col(spec.unit()).cast("string"), col(spec.time()).cast("int"), col(spec.outcome()).cast("double"), w,
-            col(spec.clusterColumn()).cast("string"), col(spec.cohort()).cast("int"))
+            col(spec.clusterColumn()).cast("string"), col(spec.cohort()).cast("int"), coalesce(group, lit(0)))
         .javaRDD()
         .mapToPair(r -> new Tuple2<>(r.getString(0),
-            new Ob(Arrays.binarySearch(periods, r.getInt(1)), r.getDouble(2), r.getDouble(3), r.getString(4), r.getInt(5))))
+            new Ob(Arrays.binarySearch(periods, r.getInt(1)), r.getDouble(2), r.getDouble(3), r.getString(4), r.getInt(5), r.getInt(6))))
         .aggregateByKey(new ArrayList<Ob>(), (l, o) -> {
           l.add(o);
           return l;
@@ -242,21 +262,26 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
     return units.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
-  /** Pass 3: v * r summed by cluster, then squared and summed per target; the last element counts the clusters. */
+  /**
+   * Pass 3: v * r summed by cluster, then their products summed per pair of targets (row-major k x k:
+   * the diagonal is each target's variance, the rest their covariances); the last element counts the clusters.
+   */
   private static double[] meat(JavaPairRDD<String, List<Ob>> units, Layout layout, double[] lambda, double[][] ell, double[] total,
-      double[] tauBar, double[] looW2) {
+      UnitArithmetic.Centring centring) {
     int k = layout.targets();
-    return units.values().flatMapToPair(obs -> UnitArithmetic.contributions(obs, layout, lambda, ell, total, tauBar, looW2).iterator())
+    return units.values().flatMapToPair(obs -> UnitArithmetic.contributions(obs, layout, lambda, ell, total, centring).iterator())
         .reduceByKey((a, b) -> {
           Layout.add(a, b);
           return a;
         })
         .values()
-        .treeAggregate(new double[k + 1], (acc, s) -> {
-          for (int j = 0; j < k; j++) {
-            acc[j] += s[j] * s[j];
+        .treeAggregate(new double[k * k + 1], (acc, s) -> {
+          for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+              acc[i * k + j] += s[i] * s[j];
+            }
           }
-          acc[k] += 1;
+          acc[k * k] += 1;
           return acc;
         }, (a, b) -> {
           Layout.add(a, b);
@@ -264,25 +289,48 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
         }, 2);
   }
 
-  /** The coefficients table (ATT, then tau::e by event time) and the overall ATT. */
+  /**
+   * The coefficients table (ATT, tau::e by event time, group::v by group) and the overall ATT; with a
+   * group column also the covariance table of every reported term (schemas/coefficient_covariance.json).
+   */
   private static Result coefficients(SparkSession spark, Layout layout, NormalEquations ne, TauSums ts, double[] total, double[] meat,
       long notImputed, String convention, List<String> notes) {
     int[] horizons = layout.horizons();
+    int k = layout.targets();
     long nObs = ne.untreatedObs + ne.used[0];
-    long clusters = (long) meat[layout.targets()];
-    List<Row> rows = new ArrayList<>();
-    double att = ts.num[0] / total[0];
-    rows.add(RowFactory.create(ATT, att, Math.sqrt(meat[0]), convention, nObs, clusters));
-    for (int h = 0; h < horizons.length; h++) {
-      if (ne.used[h + 1] == 0) {
-        notes.add("event time " + horizons[h] + ": no treated observation can be imputed; no " + PREFIX + horizons[h] + " row");
+    long clusters = (long) meat[k * k];
+    List<String> terms = new ArrayList<>();
+    List<Integer> index = new ArrayList<>();
+    terms.add(ATT);
+    index.add(0);
+    for (int j = 1; j < k; j++) {
+      String term = layout.isGroupTarget(j) ? GROUP_PREFIX + layout.groups()[j - 1 - horizons.length] : PREFIX + horizons[j - 1];
+      if (ne.used[j] == 0) {
+        notes.add((layout.isGroupTarget(j) ? "group " : "event time ") + term.substring(term.indexOf("::") + 2)
+            + ": no treated observation can be imputed; no " + term + " row");
         continue;
       }
-      rows.add(RowFactory.create(PREFIX + horizons[h], ts.num[h + 1] / total[h + 1], Math.sqrt(meat[h + 1]), convention,
-          nObs, clusters));
+      terms.add(term);
+      index.add(j);
     }
-    Dataset<Row> table = spark.createDataFrame(rows, TableSchema.load("coefficients").structType());
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < terms.size(); i++) {
+      int j = index.get(i);
+      rows.add(RowFactory.create(terms.get(i), ts.num[j] / total[j], Math.sqrt(meat[j * k + j]), convention, nObs, clusters));
+    }
+    Map<String, Dataset<Row>> tables = new java.util.LinkedHashMap<>();
+    tables.put("coefficients", spark.createDataFrame(rows, TableSchema.load("coefficients").structType()));
+    if (layout.groups().length > 0) {
+      List<Row> cov = new ArrayList<>();
+      for (int a = 0; a < terms.size(); a++) {
+        for (int b = 0; b < terms.size(); b++) {
+          cov.add(RowFactory.create(terms.get(a), terms.get(b), meat[index.get(a) * k + index.get(b)], convention));
+        }
+      }
+      tables.put(COVARIANCE, spark.createDataFrame(cov, TableSchema.load("coefficient_covariance").structType()));
+    }
+    double att = ts.num[0] / total[0];
     OverallAtt overall = OverallAtt.normal("term " + ATT, att, Math.sqrt(meat[0]), nObs);
-    return new Result(new DidResult(NAME, Map.of("coefficients", table), notes, overall), notImputed);
+    return new Result(new DidResult(NAME, tables, notes, overall), notImputed);
   }
 }

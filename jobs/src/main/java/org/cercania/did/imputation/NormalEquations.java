@@ -75,11 +75,12 @@ final class NormalEquations implements Serializable {
           omegaI[0] += o.w();
           acc.omega[o.t()] += o.w();
           acc.used[0]++;
-          int h = layout.horizon(o);
-          if (h > 0) {
-            omegaI[h] += o.w();
-            acc.omega[h * nT + o.t()] += o.w();
-            acc.used[h]++;
+          for (int h : new int[] {layout.horizon(o), layout.groupTarget(o)}) {
+            if (h > 0) {
+              omegaI[h] += o.w();
+              acc.omega[h * nT + o.t()] += o.w();
+              acc.used[h]++;
+            }
           }
         }
         continue;

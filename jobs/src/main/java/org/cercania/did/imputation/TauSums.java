@@ -4,28 +4,66 @@ import static org.cercania.did.imputation.Layout.add;
 
 import java.io.Serializable;
 
-/** What pass 2 accumulates: tau sums per target and per cohort x period cell. */
+/** What pass 2 accumulates: tau sums per target, per cohort x period cell and per cohort x group x period cell. */
 final class TauSums implements Serializable {
   final double[] num;
-  final double[] w2tau;
-  final double[] w2;
-  /** Imputed observations per cell. */
-  final long[] n;
+  final Cells cells;
+  final Cells groupCells;
 
-  TauSums(int k, int cells) {
+  /** Sums of w^2 tau, w^2 and counts of imputed observations per cell of one partition. */
+  static final class Cells implements Serializable {
+    final double[] w2tau;
+    final double[] w2;
+    final long[] n;
+
+    Cells(int size) {
+      w2tau = new double[size];
+      w2 = new double[size];
+      n = new long[size];
+    }
+
+    void add(int c, double w, double tau) {
+      w2tau[c] += w * w * tau;
+      w2[c] += w * w;
+      n[c]++;
+    }
+
+    void merge(Cells o) {
+      Layout.add(w2tau, o.w2tau);
+      Layout.add(w2, o.w2);
+      for (int i = 0; i < n.length; i++) {
+        n[i] += o.n[i];
+      }
+    }
+
+    /** The w^2-weighted mean of tau per cell (0 for an empty cell). */
+    double[] means() {
+      double[] m = new double[w2.length];
+      for (int c = 0; c < m.length; c++) {
+        m[c] = w2[c] > 0 ? w2tau[c] / w2[c] : 0;
+      }
+      return m;
+    }
+
+    long singles() {
+      long s = 0;
+      for (long x : n) {
+        s += x == 1 ? 1 : 0;
+      }
+      return s;
+    }
+  }
+
+  TauSums(int k, int cells, int groupCells) {
     num = new double[k];
-    w2tau = new double[cells];
-    w2 = new double[cells];
-    n = new long[cells];
+    this.cells = new Cells(cells);
+    this.groupCells = new Cells(groupCells);
   }
 
   TauSums merge(TauSums o) {
     add(num, o.num);
-    add(w2tau, o.w2tau);
-    add(w2, o.w2);
-    for (int i = 0; i < n.length; i++) {
-      n[i] += o.n[i];
-    }
+    cells.merge(o.cells);
+    groupCells.merge(o.groupCells);
     return this;
   }
 }
