@@ -56,6 +56,8 @@ public final class DidCommand implements Command {
         .value("--cluster", "COL", "cluster column for standard errors (default: the unit)")
         .flag("--repeated-cross-section", "rows are independent cross-sections, not a panel of units")
         .flag("--leave-one-out", "imputation: BJS's leave-one-out refinement of the conservative variance (Stata did_imputation's leaveout)")
+        .value("--group", "COL", "imputation: integer column grouping the treated observations (a distance bin, a subgroup):"
+            + " adds each group's ATT (group::v) from the same first stage and the joint covariance of every term (table covariance)")
         .value("--bootstrap", "N", "multiplier bootstrap draws (cs)", "0")
         .value("--seed", "S", "bootstrap seed", "1")
         .value("--event-min", "E", "first event time (earlier ones are binned into it)")
@@ -132,6 +134,12 @@ public final class DidCommand implements Command {
     b.anticipation(o.integer("--anticipation", 0));
     b.repeatedCrossSection(o.flag("--repeated-cross-section"));
     b.leaveOneOut(o.flag("--leave-one-out"));
+    if (o.get("--group") != null) {
+      if (!"imputation".equals(o.get("--estimator"))) {
+        throw Errors.usage("--group applies to --estimator imputation only (got " + o.get("--estimator") + ")");
+      }
+      b.group(column(o, "--group", original));
+    }
     b.bootstrap(o.integer("--bootstrap", 0));
     b.seed(o.longValue("--seed", 1));
     b.eventWindow(o.get("--event-min") == null ? null : o.integer("--event-min", 0),
