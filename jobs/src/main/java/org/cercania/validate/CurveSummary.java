@@ -62,7 +62,7 @@ public final class CurveSummary {
 
   /** One curve's checks over the seeds; nearExceedsFar and beyondReachRejection NaN when nothing to count. */
   public record CurveLine(String family, String outcome, String estimator, int seeds, int minBins, int maxBins,
-      double uniformCoverage, double nearExceedsFar, int beyondReachBins, double beyondReachRejection) {}
+      double uniformCoverage, double nearExceedsFar, Boolean meanNearExceedsFar, int beyondReachBins, double beyondReachRejection) {}
 
   public List<BinLine> bins() {
     List<BinLine> out = new ArrayList<>();
@@ -138,6 +138,8 @@ public final class CurveSummary {
       int uniform = 0;
       int withTwo = 0;
       int nearFar = 0;
+      double firstSum = 0;
+      double lastSum = 0;
       int beyond = 0;
       int beyondRejected = 0;
       for (List<SeedCurve.Bin> c : curves) {
@@ -155,10 +157,13 @@ public final class CurveSummary {
         if (c.size() >= 2) {
           withTwo++;
           nearFar += Math.abs(c.get(0).estimate()) > Math.abs(c.get(c.size() - 1).estimate()) ? 1 : 0;
+          firstSum += c.get(0).estimate();
+          lastSum += c.get(c.size() - 1).estimate();
         }
       }
       out.add(new CurveLine(f.family(), f.outcome(), f.estimator(), n, minBins, maxBins, (double) uniform / n,
-          withTwo > 0 ? (double) nearFar / withTwo : Double.NaN, beyond, beyond > 0 ? (double) beyondRejected / beyond : Double.NaN));
+          withTwo > 0 ? (double) nearFar / withTwo : Double.NaN, withTwo > 0 ? Math.abs(firstSum) > Math.abs(lastSum) : null, beyond,
+          beyond > 0 ? (double) beyondRejected / beyond : Double.NaN));
     }
     return out;
   }
@@ -194,7 +199,7 @@ public final class CurveSummary {
     List<Row> rows = new ArrayList<>();
     for (CurveLine l : curves()) {
       rows.add(RowFactory.create(l.family(), l.outcome(), l.estimator(), l.seeds(), l.minBins(), l.maxBins(), l.uniformCoverage(),
-          orNull(l.nearExceedsFar()), l.beyondReachBins(), orNull(l.beyondReachRejection())));
+          orNull(l.nearExceedsFar()), l.meanNearExceedsFar(), l.beyondReachBins(), orNull(l.beyondReachRejection())));
     }
     return spark.createDataFrame(rows, TableSchema.load("validation_curve_summary").structType());
   }
@@ -218,14 +223,15 @@ public final class CurveSummary {
   }
 
   public static String curveHeader() {
-    return String.format(Locale.ROOT, "%-6s %-25s %-10s %5s %5s %15s %15s %12s %13s", "family", "outcome", "estimator", "seeds",
-        "bins", "uniform covers", "near > far", "beyond bins", "beyond reject");
+    return String.format(Locale.ROOT, "%-6s %-25s %-10s %5s %5s %15s %15s %15s %12s %13s", "family", "outcome", "estimator", "seeds",
+        "bins", "uniform covers", "near > far", "mean near > far", "beyond bins", "beyond reject");
   }
 
   public static String describe(CurveLine l) {
     String bins = l.minBins() == l.maxBins() ? String.valueOf(l.minBins()) : l.minBins() + "-" + l.maxBins();
-    return String.format(Locale.ROOT, "%-6s %-25s %-10s %5d %5s %14.0f%% %14s %12d %13s", l.family(), l.outcome(), l.estimator(),
-        l.seeds(), bins, 100 * l.uniformCoverage(), percent(l.nearExceedsFar()), l.beyondReachBins(), percent(l.beyondReachRejection()));
+    return String.format(Locale.ROOT, "%-6s %-25s %-10s %5d %5s %14.0f%% %14s %15s %12d %13s", l.family(), l.outcome(), l.estimator(),
+        l.seeds(), bins, 100 * l.uniformCoverage(), percent(l.nearExceedsFar()),
+        l.meanNearExceedsFar() == null ? "-" : l.meanNearExceedsFar() ? "yes" : "no", l.beyondReachBins(), percent(l.beyondReachRejection()));
   }
 
   private static String percent(double v) {

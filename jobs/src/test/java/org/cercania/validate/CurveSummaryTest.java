@@ -120,6 +120,8 @@ class CurveSummaryTest {
     assertEquals(1.0 / 3, c.uniformCoverage(), 1e-12);
     // |first| > |last|: seed 1 0.30 > 0.02, seed 2 0.15 < 0.20, seed 3 0.40 > 0.01
     assertEquals(2.0 / 3, c.nearExceedsFar(), 1e-12);
+    // mean first bin (0.30 + 0.15 + 0.40) / 3 = 0.283 against mean last bin (-0.02 + 0.20 + 0.01) / 3 = 0.063
+    assertEquals(Boolean.TRUE, c.meanNearExceedsFar());
     // beyond 5 km in their own seed: seed 1's 5-10 (p 0.045) and seed 3's 5.25-10 (p 0.62); seed 2's 1.5-10 is not
     assertEquals(2, c.beyondReachBins());
     assertEquals(0.5, c.beyondReachRejection(), 1e-12);
@@ -157,7 +159,20 @@ class CurveSummaryTest {
     assertEquals(0.5, y.getDouble(y.fieldIndex("beyond_reach_rejection")), 1e-12);
     Row one = curves.get(1);
     assertTrue(one.isNullAt(one.fieldIndex("near_exceeds_far")), "a one-bin curve has no near and far");
+    assertTrue(one.isNullAt(one.fieldIndex("mean_near_exceeds_far")));
+    assertTrue(y.getBoolean(y.fieldIndex("mean_near_exceeds_far")));
     assertTrue(one.isNullAt(one.fieldIndex("beyond_reach_rejection")));
     assertEquals(0, one.getInt(one.fieldIndex("beyond_reach_bins")));
+  }
+
+  @Test
+  void aSeedMeanCurveThatDoesNotDecay() {
+    CurveSummary s = new CurveSummary(null, 10);
+    // |first| > |last| in seed 1 only, and the means: first (0.10 - 0.02) / 2 = 0.04, last (0.05 + 0.07) / 2 = 0.06
+    s.add(List.of(bin(0, 1000, 0.10, 0.05, 0.0, 0.2, -0.1, 0.3, 0.05, 0.1), bin(1000, 10000, 0.05, 0.05, -0.05, 0.15, -0.1, 0.2, 0.3, 0.0)));
+    s.add(List.of(bin(0, 1000, -0.02, 0.05, -0.12, 0.08, -0.2, 0.2, 0.7, 0.1), bin(1000, 10000, 0.07, 0.05, -0.03, 0.17, -0.1, 0.2, 0.2, 0.0)));
+    CurveSummary.CurveLine c = s.curves().get(0);
+    assertEquals(0.5, c.nearExceedsFar(), 1e-12);
+    assertEquals(Boolean.FALSE, c.meanNearExceedsFar());
   }
 }
