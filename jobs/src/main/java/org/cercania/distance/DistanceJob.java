@@ -9,7 +9,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -97,7 +100,7 @@ public final class DistanceJob {
     section.put("ring_honest_did_rows", h);
     section.put("distance_curve", c);
     section.put("estimators", String.join(",", estimators));
-    section.put("control", effects.spec().control().name().toLowerCase(java.util.Locale.ROOT));
+    section.put("control", effects.spec().control().name().toLowerCase(Locale.ROOT));
     section.put("imputation_leave_one_out", effects.spec().leaveOneOut());
     section.put("seconds", progress.seconds());
     Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "distance", section);
@@ -154,8 +157,8 @@ public final class DistanceJob {
   private List<RingEstimate> estimateJoint(String family, Dataset<Row> panel, Dataset<Row> units, Map<String, Double> crits,
       Progress progress) {
     Dataset<Row> est = RingDesign.estimationPanel(panel, units).persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, Map<Integer, long[]>> byOutcome = new java.util.TreeMap<>();
-    counts(est).forEach((key, c) -> byOutcome.computeIfAbsent(key.substring(0, key.indexOf('/')), o -> new java.util.TreeMap<>())
+    Map<String, Map<Integer, long[]>> byOutcome = new TreeMap<>();
+    counts(est).forEach((key, c) -> byOutcome.computeIfAbsent(key.substring(0, key.indexOf('/')), o -> new TreeMap<>())
         .put(Integer.parseInt(key.substring(key.indexOf('/') + 1)), c));
     progress.step("estimation panel (outcome x unit x year, treated and comparison units)", est.count());
     ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
@@ -268,7 +271,7 @@ public final class DistanceJob {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Errors.estimation("distance", "interrupted");
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
   }

@@ -3,15 +3,17 @@ package org.cercania.distance;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.math3.distribution.NormalDistribution;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.cercania.did.DidSpec;
 import org.cercania.did.Estimators;
 import org.cercania.did.Inference;
 import org.cercania.did.fe.SunAbraham;
+import org.cercania.did.imputation.BorusyakJaravelSpiess;
 
 /**
  * Runs the library's estimators on one band's panel (the band's treated units and the comparison
@@ -24,7 +26,7 @@ import org.cercania.did.fe.SunAbraham;
  */
 public final class RingEffects {
   public static final List<String> ROBUST = List.of("cs", "sun-abraham", "imputation");
-  private static final double Z = new NormalDistribution().inverseCumulativeProbability(0.975);
+  private static final double Z = Inference.Z95;
 
   private final DidSpec.ControlGroup control;
   private final boolean imputationLeaveOneOut;
@@ -85,8 +87,7 @@ public final class RingEffects {
     }
     boolean normal = estimator.equals("cs") || estimator.equals("imputation");
     double crit = normal ? Z : Inference.tQuantile(counts[2], 0.975);
-    double p = normal ? 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(est / se)))
-        : Inference.pValue(est, se, counts[2]);
+    double p = normal ? Inference.normalPValue(est, se) : Inference.pValue(est, se, counts[2]);
     return new RingEstimate(family, outcome, estimator, band, est, se, crit, p, events, counts[0], counts[1], counts[2], null, cov);
   }
 
@@ -108,25 +109,25 @@ public final class RingEffects {
   public JointBins estimateBins(String family, String outcome, Dataset<Row> sub, Map<Integer, long[]> counts) {
     DidSpec spec = spec().toBuilder().group("band").build();
     Map<String, Dataset<Row>> tables = Estimators.byName("imputation").estimate(sub, spec).tables();
-    Map<String, double[]> byTerm = new java.util.HashMap<>();
+    Map<String, double[]> byTerm = new HashMap<>();
     for (Row r : tables.get("coefficients").collectAsList()) {
       byTerm.put(r.getAs("term"), new double[] {r.<Double>getAs("estimate"), r.<Double>getAs("se")});
     }
     List<String> terms = new ArrayList<>();
     List<RingEstimate> bins = new ArrayList<>();
-    for (Map.Entry<Integer, long[]> e : new java.util.TreeMap<>(counts).entrySet()) {
-      String term = org.cercania.did.imputation.BorusyakJaravelSpiess.GROUP_PREFIX + e.getKey();
+    for (Map.Entry<Integer, long[]> e : new TreeMap<>(counts).entrySet()) {
+      String term = BorusyakJaravelSpiess.GROUP_PREFIX + e.getKey();
       double[] v = byTerm.get(term);
       if (v == null) {
         continue;
       }
       terms.add(term);
-      double p = 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(v[0] / v[1])));
+      double p = Inference.normalPValue(v[0], v[1]);
       bins.add(new RingEstimate(family, outcome, "imputation", e.getKey(), v[0], v[1], Z, p, List.of(), e.getValue()[0],
           e.getValue()[1], e.getValue()[2], null));
     }
     double[][] cov = new double[terms.size()][terms.size()];
-    for (Row r : tables.get(org.cercania.did.imputation.BorusyakJaravelSpiess.COVARIANCE).collectAsList()) {
+    for (Row r : tables.get(BorusyakJaravelSpiess.COVARIANCE).collectAsList()) {
       int a = terms.indexOf(r.<String>getAs("row_term"));
       int b = terms.indexOf(r.<String>getAs("col_term"));
       if (a >= 0 && b >= 0) {
