@@ -33,8 +33,10 @@ import org.cercania.distance.RingBruteForceTest.Unit;
  * residuals r = the first-stage residual for untreated observations and tau - tau_bar for treated
  * ones, tau_bar the v^2-weighted mean of tau in the observation's cohort x year cell; the variance
  * is the sum over clusters of (sum v r)^2, with no small-sample factor. With {@code leaveOneOut}, BJS's
- * refinement (Supplementary Appendix A.9) by its definition: a treated observation's tau_bar is the
- * v^2-weighted mean of the other observations of its cell (the plain one when it is alone there).
+ * leave-out refinement as the Stata did_imputation's {@code leaveout} writes it, per observation: in
+ * the observation's cell, W_c = the sum of v over the cell's observations in its cluster c, D = sum
+ * over the cell's clusters of W_c^2, tau_bar = sum over the cell of v W_c tau / D, and the residual
+ * (tau - tau_bar) D / (D - W_c^2) (the plain tau - tau_bar when the cell holds one cluster).
  */
 final class DenseImputation {
   /** One unit-year: the unit's cluster, entry year (0 never), year index, mean outcome, dummies and band at entry (-1 never). */
@@ -175,23 +177,41 @@ final class DenseImputation {
     return v0;
   }
 
-  /** tau - tau_bar, tau_bar the v1^2-weighted mean of tau in the observation's cohort x year cell (0 where v1 is 0 throughout). */
+  /**
+   * tau - tau_bar per treated observation: tau_bar the v1^2-weighted mean of tau in its cohort x year
+   * cell (0 where v1 is 0 throughout); with leave-out, Stata did_imputation's cluster weighting and factor.
+   */
   private double[] centredEffects(double[] v1) {
     Map<Integer, double[]> cells = new HashMap<>(); // cell -> {sum v^2 tau, sum v^2}
+    Map<String, Double> clusterWeight = new HashMap<>(); // cell + cluster -> W_c = sum v
     for (int i = 0; i < treated.size(); i++) {
       double[] s = cells.computeIfAbsent(treated.get(i).cell(), c -> new double[2]);
       s[0] += v1[i] * v1[i] * residual(treated.get(i));
       s[1] += v1[i] * v1[i];
+      clusterWeight.merge(treated.get(i).cell() + "/" + treated.get(i).cluster(), v1[i], Double::sum);
     }
     double[] r = new double[treated.size()];
+    if (!leaveOneOut) {
+      for (int i = 0; i < treated.size(); i++) {
+        double[] s = cells.get(treated.get(i).cell());
+        r[i] = residual(treated.get(i)) - (s[1] > 0 ? s[0] / s[1] : 0);
+      }
+      return r;
+    }
+    Map<Integer, double[]> stata = new HashMap<>(); // cell -> {D = sum_c W_c^2, sum v W_c tau}
+    clusterWeight.forEach((key, w) -> stata.computeIfAbsent(Integer.valueOf(key.substring(0, key.indexOf('/'))),
+        c -> new double[2])[0] += w * w);
     for (int i = 0; i < treated.size(); i++) {
-      double[] s = cells.get(treated.get(i).cell());
-      double tau = residual(treated.get(i));
-      double v2 = v1[i] * v1[i];
-      if (leaveOneOut && s[1] - v2 > 1e-12 * s[1]) {
-        r[i] = tau - (s[0] - v2 * tau) / (s[1] - v2); // the mean of the others in the cell
-      } else {
-        r[i] = tau - (s[1] > 0 ? s[0] / s[1] : 0);
+      double wc = clusterWeight.get(treated.get(i).cell() + "/" + treated.get(i).cluster());
+      stata.get(treated.get(i).cell())[1] += v1[i] * wc * residual(treated.get(i));
+    }
+    for (int i = 0; i < treated.size(); i++) {
+      double[] s = stata.get(treated.get(i).cell());
+      double wc = clusterWeight.get(treated.get(i).cell() + "/" + treated.get(i).cluster());
+      double tauBar = s[0] > 0 ? s[1] / s[0] : 0;
+      r[i] = residual(treated.get(i)) - tauBar;
+      if (s[0] - wc * wc > 1e-12 * s[0]) {
+        r[i] *= s[0] / (s[0] - wc * wc);
       }
     }
     return r;

@@ -58,10 +58,13 @@ import scala.Tuple2;
  * its weights are proportional to w), and for untreated observations r_it is the first-stage residual and
  * v_it = -w_it z_it'(Z0'W Z0)^-1 Z1'v1, the weight of the observation in the imputed outcomes. No
  * small-sample factor. With {@link DidSpec#leaveOneOut()} ({@code se_convention = "bjs_conservative_loo"}),
- * BJS's leave-one-out refinement (Supplementary Appendix A.9, the Stata did_imputation's leaveout): a
- * treated residual is taken against its cell's average without it, tau_it - tau_bar_(gt,-it) =
+ * BJS's leave-out refinement (Supplementary Appendix A.9) as the Stata did_imputation computes it with
+ * {@code leaveout}: a treated residual is taken against its cell's average without its cluster
+ * ({@link ClusterLeaveOut}); with one cluster per unit this is the leave-one-out
  * (tau_it - tau_bar_gt) / (1 - w_it^2 / sum_cell w^2), which undoes the plain residual's shrinkage
- * towards zero in small cells (a cell of one observation keeps residual zero, said in a note). With unit weights this is exactly didimputation's formula; with non-constant
+ * towards zero in small cells; with several units of one cluster in a cell, leaving out only the
+ * observation would still centre it on its own cluster's effects and understate the variance. A
+ * cell holding one cluster keeps its plain residuals (said in a note). With unit weights the plain variance is exactly didimputation's; with non-constant
  * weights didimputation (0.4/0.5) uses (Z0'W^2 Z0)^-1 Z1'W v1 instead, which is not the weight of
  * the observation in its own weighted estimate: here the BJS weights (as the Stata did_imputation)
  * are used, so weighted standard errors differ from didimputation's.
@@ -72,7 +75,8 @@ import scala.Tuple2;
  * the unit effects are concentrated out (T x T: diag(W_t) - sum_i w_it w_is / W_i, for the first
  * stage and, with other right-hand sides, for the v weights of every reported estimate); the driver
  * solves these T x T systems; (2) a tree aggregation of tau sums and of the cohort x period means
- * tau_bar; (3) each unit's v r summed by cluster, then one tree aggregation of their squares.
+ * tau_bar; (3) each unit's v r summed by cluster, then one tree aggregation of their squares (with the
+ * leave-out refinement, one more pass sums w and w tau by cluster and cell first).
  * Not implemented: covariates in the first stage, anticipation, the pre-trend regression
  * (didimputation's {@code pretrends}) and user-supplied weights for aggregation (wtr).
  */
@@ -163,21 +167,27 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
     TauSums ts = JobGroup.run(spark, "imputation: treatment effects", () -> units.values().treeAggregate(
         new TauSums(k, layout.cells(), layout.groupCells()), (acc, obs) -> UnitArithmetic.addTaus(acc, obs, layout, lambda),
         TauSums::merge, 2));
-    UnitArithmetic.Centring centring = new UnitArithmetic.Centring(ts.cells.means(), leaveOneOut ? ts.cells.w2 : null,
-        ts.groupCells.means(), leaveOneOut ? ts.groupCells.w2 : null);
+    UnitArithmetic.Centring centring = new UnitArithmetic.Centring(ts.cells.means(), ts.groupCells.means());
+    double[] meat;
     if (leaveOneOut) {
-      long single = ts.cells.singles();
-      if (single > 0) {
-        notes.add("leave-one-out variance: " + single + " cohort x period cells hold a single treated observation, whose"
-            + " residual has no leave-one-out average and stays the plain one (zero)");
+      JavaPairRDD<ClusterLeaveOut.Key, double[]> cellSums = ClusterLeaveOut.sums(units, layout, lambda)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        ClusterLeaveOut.Totals totals = JobGroup.run(spark, "imputation: cluster x cell sums", () -> ClusterLeaveOut.totals(cellSums, layout));
+        long single = totals.singleClusterCells();
+        if (single > 0) {
+          notes.add("leave-out variance: " + single + " cells (cohort x period" + (layout.groups().length > 0 ? ", cohort x group x period" : "")
+              + ") hold treated observations of a single cluster, which have no leave-out average; their plain residuals"
+              + " are kept (they sum to zero over the cluster, so its effects there add nothing to the variance)");
+        }
+        meat = JobGroup.run(spark, "imputation: clustered variance",
+            () -> meat(units, layout, lambda, ell, total, centring, ClusterLeaveOut.scores(cellSums, totals, layout, total)));
+      } finally {
+        cellSums.unpersist(false);
       }
-      long singleGroup = ts.groupCells.singles();
-      if (singleGroup > 0) {
-        notes.add("leave-one-out variance of the group estimates: " + singleGroup + " cohort x group x period cells hold a single"
-            + " treated observation, whose residual stays the plain one (zero)");
-      }
+    } else {
+      meat = JobGroup.run(spark, "imputation: clustered variance", () -> meat(units, layout, lambda, ell, total, centring, null));
     }
-    double[] meat = JobGroup.run(spark, "imputation: clustered variance", () -> meat(units, layout, lambda, ell, total, centring));
     String convention = leaveOneOut ? SE_CONVENTION_LOO : SE_CONVENTION;
     return coefficients(spark, layout, ne, ts, total, meat, lonelyPeriodObs + ne.lonelyObs, convention, notes);
   }
@@ -264,12 +274,17 @@ public final class BorusyakJaravelSpiess extends PanelEstimator<BorusyakJaravelS
 
   /**
    * Pass 3: v * r summed by cluster, then their products summed per pair of targets (row-major k x k:
-   * the diagonal is each target's variance, the rest their covariances); the last element counts the clusters.
+   * the diagonal is each target's variance, the rest their covariances); the last element counts the
+   * clusters. With {@code treatedScores} (the leave-out refinement's per cluster and cell parts) the
+   * units give only their untreated observations' parts.
    */
   private static double[] meat(JavaPairRDD<String, List<Ob>> units, Layout layout, double[] lambda, double[][] ell, double[] total,
-      UnitArithmetic.Centring centring) {
+      UnitArithmetic.Centring centring, JavaPairRDD<String, double[]> treatedScores) {
     int k = layout.targets();
-    return units.values().flatMapToPair(obs -> UnitArithmetic.contributions(obs, layout, lambda, ell, total, centring).iterator())
+    boolean byCluster = treatedScores != null;
+    JavaPairRDD<String, double[]> parts = units.values()
+        .flatMapToPair(obs -> UnitArithmetic.contributions(obs, layout, lambda, ell, total, centring, byCluster).iterator());
+    return (byCluster ? parts.union(treatedScores) : parts)
         .reduceByKey((a, b) -> {
           Layout.add(a, b);
           return a;

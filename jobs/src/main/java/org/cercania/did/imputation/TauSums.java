@@ -10,30 +10,24 @@ final class TauSums implements Serializable {
   final Cells cells;
   final Cells groupCells;
 
-  /** Sums of w^2 tau, w^2 and counts of imputed observations per cell of one partition. */
+  /** Sums of w^2 tau and w^2 of the imputed observations per cell of one partition. */
   static final class Cells implements Serializable {
     final double[] w2tau;
     final double[] w2;
-    final long[] n;
 
     Cells(int size) {
       w2tau = new double[size];
       w2 = new double[size];
-      n = new long[size];
     }
 
     void add(int c, double w, double tau) {
       w2tau[c] += w * w * tau;
       w2[c] += w * w;
-      n[c]++;
     }
 
     void merge(Cells o) {
       Layout.add(w2tau, o.w2tau);
       Layout.add(w2, o.w2);
-      for (int i = 0; i < n.length; i++) {
-        n[i] += o.n[i];
-      }
     }
 
     /** The w^2-weighted mean of tau per cell (0 for an empty cell). */
@@ -43,14 +37,6 @@ final class TauSums implements Serializable {
         m[c] = w2[c] > 0 ? w2tau[c] / w2[c] : 0;
       }
       return m;
-    }
-
-    long singles() {
-      long s = 0;
-      for (long x : n) {
-        s += x == 1 ? 1 : 0;
-      }
-      return s;
     }
   }
 

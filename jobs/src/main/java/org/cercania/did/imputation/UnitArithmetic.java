@@ -13,9 +13,6 @@ import scala.Tuple2;
  * treatment effects (pass 2) and its contributions v r to the clustered variance (pass 3).
  */
 final class UnitArithmetic {
-  /** A cell whose other observations carry less than this share of its w^2 counts as a single observation. */
-  static final double LOO_TOL = 1e-12;
-
   private UnitArithmetic() {}
 
   /** The unit's fixed effect {alpha_i, W_i} given the period effects, null without untreated observations. */
@@ -56,33 +53,18 @@ final class UnitArithmetic {
     return acc;
   }
 
-  /** How a treated residual is centred: the cells' mean effects and, for the leave-one-out refinement, their sums of w^2 (else null). */
-  record Centring(double[] tauBar, double[] looW2, double[] groupTauBar, double[] groupLooW2) implements java.io.Serializable {
-
-    /** tau - tau_bar of the cell, against the cell's mean without this observation when leave-one-out is on. */
-    static double residual(double tau, int cell, double w, double[] tauBar, double[] looW2) {
-      double r = tau - tauBar[cell];
-      if (looW2 != null) {
-        double rest = looW2[cell] - w * w;
-        if (rest > LOO_TOL * looW2[cell]) {
-          r *= looW2[cell] / rest;
-        }
-      }
-      return r;
-    }
-  }
+  /** The cells' w^2-weighted mean effects, by which the plain variance centres a treated residual. */
+  record Centring(double[] tauBar, double[] groupTauBar) implements java.io.Serializable {}
 
   /**
-   * Pass 3 for one unit: sum of v * r per cluster and target. With the centring's {@code looW2} (the cells' sums of
-   * w^2; null for the plain variance) a treated residual tau - tau_bar is taken against its cell's
-   * average without this observation, (tau - tau_bar) / (1 - w^2 / W2): BJS's leave-one-out
-   * refinement (the within-cell weights of every target are proportional to w). A cell with a single
-   * observation has no such average; its residual stays the plain one (zero). A group target's
-   * residuals are centred within cohort x group x period cells (its weights are proportional to w
-   * there and zero outside its group).
+   * Pass 3 for one unit: sum of v * r per cluster and target. Treated residuals tau - tau_bar are
+   * centred within cohort x period cells for the ATT and the event times, and within cohort x group x
+   * period cells for a group target (its weights are proportional to w there and zero outside its
+   * group), tau_bar the w^2-weighted cell mean. With {@code treatedByCluster} the treated observations
+   * are left out here: the leave-out refinement scores them per cluster and cell ({@link ClusterLeaveOut}).
    */
   static List<Tuple2<String, double[]>> contributions(List<Ob> obs, Layout layout, double[] lambda, double[][] ell,
-      double[] total, Centring centring) {
+      double[] total, Centring centring, boolean treatedByCluster) {
     int k = layout.targets();
     Map<String, double[]> sums = new HashMap<>();
     double[] fe = unitEffect(obs, layout, lambda);
@@ -111,13 +93,13 @@ final class UnitArithmetic {
       a[j] /= fe[1];
     }
     for (Ob o : obs) {
-      if (layout.treated(o) && !layout.active()[o.t()]) {
-        continue; // not imputed: not in the estimate
+      if (layout.treated(o) && (!layout.active()[o.t()] || treatedByCluster)) {
+        continue; // not imputed (not in the estimate), or scored per cluster and cell
       }
       double[] s = sums.computeIfAbsent(o.cluster(), c -> new double[k]);
       if (layout.treated(o)) {
         double tau = o.y() - fe[0] - lambda[o.t()];
-        double r = Centring.residual(tau, layout.cell(o), o.w(), centring.tauBar(), centring.looW2());
+        double r = tau - centring.tauBar()[layout.cell(o)];
         s[0] += o.w() / total[0] * r;
         int h = layout.horizon(o);
         if (h > 0) {
@@ -125,7 +107,7 @@ final class UnitArithmetic {
         }
         int g = layout.groupTarget(o);
         if (g > 0) {
-          s[g] += o.w() / total[g] * Centring.residual(tau, layout.groupCell(o), o.w(), centring.groupTauBar(), centring.groupLooW2());
+          s[g] += o.w() / total[g] * (tau - centring.groupTauBar()[layout.groupCell(o)]);
         }
       } else {
         double e = o.y() - fe[0] - lambda[o.t()];
