@@ -56,7 +56,9 @@ public final class ValidateCommand implements Command {
         .value("--schools", "N", "schools per sample", "2000")
         .value("--survey-clusters", "N", "survey clusters per sample (enough that most survey bands have 10+ treated clusters)", "1200")
         .value("--respondents", "N", "respondents per cluster and year", "4")
-        .flag("--resume", "summarise the seeds an earlier (interrupted) validation in --out already estimated, run only the others");
+        .flag("--resume", "summarise the seeds an earlier (interrupted) validation in --out already estimated, run only the others")
+        .flag("--reestimate", "for seeds whose panel an earlier validation in --out built, run only the effects by distance again"
+            + " (after a change to the estimators or the distance settings); run the other seeds whole");
   }
 
   @Override
@@ -100,7 +102,8 @@ public final class ValidateCommand implements Command {
               + "; to " + layout.table("validation_curve") + " and " + layout.table("validation_curve_summary"));
         }
       }
-      List<RingEstimate> estimates = o.flag("--resume")
+      Run earlier = o.flag("--reestimate") ? SeedEstimates.withPanel(spark, st.layout(), RunIdentity.study(s)) : null;
+      List<RingEstimate> estimates = o.flag("--resume") && earlier == null
           ? SeedEstimates.readIfDone(spark, st.layout(), RunIdentity.study(s), st.distance().rings()) : null;
       List<SeedCurve.Bin> bins = estimates != null && curve != null ? SeedCurve.readIfDone(spark, st.layout(), RunIdentity.study(s)) : null;
       if (estimates != null && curve != null && bins == null) {
@@ -108,7 +111,12 @@ public final class ValidateCommand implements Command {
             + " or run without it): run again");
         estimates = null;
       }
-      if (estimates != null) {
+      if (earlier != null) {
+        progress.info("seed " + seed + ": panel of run " + earlier.runId() + " built by an earlier validation in " + st.layout().root()
+            + "; effects by distance estimated again");
+        estimates = Pipeline.distance(st, spark, earlier, Truth.read(spark, st.truthFile()));
+        bins = curve != null ? SeedCurve.read(spark, earlier) : null;
+      } else if (estimates != null) {
         progress.info("seed " + seed + ": estimated by an earlier validation in " + st.layout().root() + ", read back");
       } else {
         new SampleGenerator(spec, SampleCommand.anchors(s), sizes).write(Paths.get(st.layout().sample("")));

@@ -20,6 +20,20 @@ import org.cercania.io.RunLayout;
 public final class SeedEstimates {
   private SeedEstimates() {}
 
+  /**
+   * The seed folder's last ingested run when its panel stage finished (the run {@code validate
+   * --reestimate} estimates the effects by distance of again), else null.
+   */
+  public static Run withPanel(SparkSession spark, RunLayout seed, String study) {
+    String runId = Pointer.read(spark.sparkContext().hadoopConfiguration(), seed.latest());
+    if (runId == null) {
+      return null;
+    }
+    Run run = new Run(seed, study, runId, null);
+    Dataset<Row> panel = run.readIfPresent(spark, seed.panel());
+    return panel == null || panel.isEmpty() ? null : run;
+  }
+
   /** The seed's estimates, or null when the folder has no finished distance stage (then the seed is run). */
   public static List<RingEstimate> readIfDone(SparkSession spark, RunLayout seed, String study, RingDesign design) {
     String runId = Pointer.read(spark.sparkContext().hadoopConfiguration(), seed.latest());

@@ -75,15 +75,36 @@ class ValidateCommandTest {
     assertSameRows(curve, spark.read().parquet(out.resolve("validation_curve").toString()).collectAsList(), "validation_curve");
     assertSameRows(curves, spark.read().parquet(out.resolve("validation_curve_summary").toString()).collectAsList(),
         "validation_curve_summary");
+
+    // --reestimate runs the effects by distance again on each seed's panel (one more version of its ring_effects
+    // table per seed, nothing else rebuilt): the same panel and estimators give the same summary
+    String effects = out.resolve("seeds/seed-3/results/ring_effects").toString();
+    String panel = out.resolve("seeds/seed-3/panel").toString();
+    long effectsVersions = io.delta.tables.DeltaTable.forPath(spark, effects).history().count();
+    long panelVersions = io.delta.tables.DeltaTable.forPath(spark, panel).history().count();
+    assertEquals(0, Main.run(args(out, false, "--reestimate")));
+    assertEquals(effectsVersions + 1, io.delta.tables.DeltaTable.forPath(spark, effects).history().count(), "ring_effects written again");
+    assertEquals(panelVersions, io.delta.tables.DeltaTable.forPath(spark, panel).history().count(), "the panel is not rebuilt");
+    List<Row> reestimated = spark.read().parquet(out.resolve("validation").toString()).collectAsList();
+    assertEquals(rows.size(), reestimated.size());
+    assertSameRows(rows, reestimated, "validation, re-estimated");
+    assertSameRows(curve, spark.read().parquet(out.resolve("validation_curve").toString()).collectAsList(), "validation_curve, re-estimated");
   }
 
   private static String[] args(Path out, boolean resume) {
+    return args(out, resume, null);
+  }
+
+  private static String[] args(Path out, boolean resume, String flag) {
     List<String> a = new java.util.ArrayList<>(List.of("validate", "--seeds", "2", "--first-seed", "3", "--effects", "constant",
         "--districts", "60", "--centers", "125", "--schools", "400", "--survey-clusters", "60", "--respondents", "2",
         "--set", "cercania.sample.effect_profile.shape=exponential", "--set", "cercania.sample.effect_profile.decay_km=1.5",
         "--set", "cercania.sample.effect_profile.reach_km=3", "--out", out.toString()));
     if (resume) {
       a.add(1, "--resume");
+    }
+    if (flag != null) {
+      a.add(1, flag);
     }
     return a.toArray(String[]::new);
   }
