@@ -55,20 +55,13 @@ final class ClusterLeaveOut {
   static JavaPairRDD<Key, double[]> sums(JavaPairRDD<String, List<Ob>> units, Layout layout, double[] lambda) {
     return units.values().flatMapToPair(obs -> {
       List<Tuple2<Key, double[]>> out = new ArrayList<>();
-      double[] fe = UnitArithmetic.unitEffect(obs, layout, lambda);
-      if (fe == null) {
-        return out.iterator();
-      }
-      for (Ob o : obs) {
-        if (layout.imputable(o)) {
-          double tau = o.y() - fe[0] - lambda[o.t()];
-          out.add(new Tuple2<>(new Key(o.cluster(), COHORT_PERIOD, layout.cell(o)), new double[] {o.w(), o.w() * tau}));
-          int gc = layout.groupCell(o);
-          if (gc >= 0) {
-            out.add(new Tuple2<>(new Key(o.cluster(), COHORT_GROUP_PERIOD, gc), new double[] {o.w(), o.w() * tau}));
-          }
+      UnitArithmetic.forEachImputed(obs, layout, lambda, (o, tau) -> {
+        out.add(new Tuple2<>(new Key(o.cluster(), COHORT_PERIOD, layout.cell(o)), new double[] {o.w(), o.w() * tau}));
+        int gc = layout.groupCell(o);
+        if (gc >= 0) {
+          out.add(new Tuple2<>(new Key(o.cluster(), COHORT_GROUP_PERIOD, gc), new double[] {o.w(), o.w() * tau}));
         }
-      }
+      });
       return out.iterator();
     }).reduceByKey((a, b) -> {
       Layout.add(a, b);

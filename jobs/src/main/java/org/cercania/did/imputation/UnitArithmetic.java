@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjDoubleConsumer;
 import org.cercania.did.imputation.Layout.Ob;
 import scala.Tuple2;
 
@@ -28,28 +29,37 @@ final class UnitArithmetic {
     return wi > 0 ? new double[] {s / wi, wi} : null;
   }
 
-  /** Pass 2 for one unit: its imputed treatment effects added to the tau sums and the cells' sums. */
-  static TauSums addTaus(TauSums acc, List<Ob> obs, Layout layout, double[] lambda) {
+  /**
+   * Calls {@code f} with each imputed treated observation of the unit and its effect
+   * tau = y - alpha_i - lambda_t; nothing when the unit has no untreated observation.
+   */
+  static void forEachImputed(List<Ob> obs, Layout layout, double[] lambda, ObjDoubleConsumer<Ob> f) {
     double[] fe = unitEffect(obs, layout, lambda);
     if (fe == null) {
-      return acc;
+      return;
     }
     for (Ob o : obs) {
       if (layout.imputable(o)) {
-        double tau = o.y() - fe[0] - lambda[o.t()];
-        acc.num[0] += o.w() * tau;
-        for (int h : new int[] {layout.horizon(o), layout.groupTarget(o)}) {
-          if (h > 0) {
-            acc.num[h] += o.w() * tau;
-          }
-        }
-        acc.cells.add(layout.cell(o), o.w(), tau);
-        int gc = layout.groupCell(o);
-        if (gc >= 0) {
-          acc.groupCells.add(gc, o.w(), tau);
-        }
+        f.accept(o, o.y() - fe[0] - lambda[o.t()]);
       }
     }
+  }
+
+  /** Pass 2 for one unit: its imputed treatment effects added to the tau sums and the cells' sums. */
+  static TauSums addTaus(TauSums acc, List<Ob> obs, Layout layout, double[] lambda) {
+    forEachImputed(obs, layout, lambda, (o, tau) -> {
+      acc.num[0] += o.w() * tau;
+      for (int h : new int[] {layout.horizon(o), layout.groupTarget(o)}) {
+        if (h > 0) {
+          acc.num[h] += o.w() * tau;
+        }
+      }
+      acc.cells.add(layout.cell(o), o.w(), tau);
+      int gc = layout.groupCell(o);
+      if (gc >= 0) {
+        acc.groupCells.add(gc, o.w(), tau);
+      }
+    });
     return acc;
   }
 
