@@ -55,7 +55,7 @@ public final class DidCommand implements Command {
         .value("--weights", "COL", "sampling weights column")
         .value("--cluster", "COL", "cluster column for standard errors (default: the unit)")
         .flag("--repeated-cross-section", "rows are independent cross-sections, not a panel of units")
-        .flag("--leave-one-out", "imputation: BJS's leave-one-out refinement of the conservative variance (Stata did_imputation's leaveout)")
+        .flag("--leave-one-out", "imputation: BJS's leave-one-out refinement of the conservative variance (Stata did_imputation's leaveout); cs: treated units' influence against their cohort's other clusters")
         .value("--group", "COL", "imputation: integer column grouping the treated observations (a distance bin, a subgroup):"
             + " adds each group's ATT (group::v) from the same first stage and the joint covariance of every term (table covariance)")
         .value("--bootstrap", "N", "multiplier bootstrap draws (cs)", "0")

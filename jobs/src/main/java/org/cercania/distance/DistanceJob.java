@@ -100,8 +100,9 @@ public final class DistanceJob {
     section.put("ring_honest_did_rows", h);
     section.put("distance_curve", c);
     section.put("estimators", String.join(",", estimators));
-    section.put("control", effects.spec().control().name().toLowerCase(Locale.ROOT));
-    section.put("imputation_leave_one_out", effects.spec().leaveOneOut());
+    section.put("control", effects.control().name().toLowerCase(Locale.ROOT));
+    section.put("imputation_leave_one_out", effects.leaveOneOut("imputation"));
+    section.put("cs_leave_one_out", effects.leaveOneOut("cs"));
     section.put("seconds", progress.seconds());
     Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "distance", section);
     progress.done();

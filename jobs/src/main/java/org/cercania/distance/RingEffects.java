@@ -30,17 +30,32 @@ public final class RingEffects {
 
   private final DidSpec.ControlGroup control;
   private final boolean imputationLeaveOneOut;
+  private final boolean csLeaveOneOut;
 
-  /** Comparison units {@code control}; imputation's standard errors with BJS's leave-one-out refinement when {@code imputationLeaveOneOut}. */
-  public RingEffects(DidSpec.ControlGroup control, boolean imputationLeaveOneOut) {
+  /**
+   * Comparison units {@code control}; standard errors with leave-out residuals at the cluster level
+   * ({@link DidSpec#leaveOneOut()}) for imputation when {@code imputationLeaveOneOut}, for cs when
+   * {@code csLeaveOneOut}.
+   */
+  public RingEffects(DidSpec.ControlGroup control, boolean imputationLeaveOneOut, boolean csLeaveOneOut) {
     this.control = control;
     this.imputationLeaveOneOut = imputationLeaveOneOut;
+    this.csLeaveOneOut = csLeaveOneOut;
   }
 
-  /** The spec every band's estimation uses (columns of {@link RingDesign#estimationPanel}). */
-  public DidSpec spec() {
+  public DidSpec.ControlGroup control() {
+    return control;
+  }
+
+  /** Whether {@code estimator}'s standard errors use leave-out residuals. */
+  public boolean leaveOneOut(String estimator) {
+    return estimator.equals("imputation") ? imputationLeaveOneOut : estimator.equals("cs") && csLeaveOneOut;
+  }
+
+  /** The spec a band's estimation with {@code estimator} uses (columns of {@link RingDesign#estimationPanel}). */
+  public DidSpec spec(String estimator) {
     return DidSpec.builder("unit_id", "year", "cohort", "value").cluster("cluster_id").weights("weight").control(control)
-        .leaveOneOut(imputationLeaveOneOut).build();
+        .leaveOneOut(leaveOneOut(estimator)).build();
   }
 
   /**
@@ -51,11 +66,11 @@ public final class RingEffects {
     Map<String, Dataset<Row>> tables;
     EventCovariance cov = null;
     if (estimator.equals("sun-abraham")) {
-      SunAbraham.Result sa = new SunAbraham().run(sub, spec());
+      SunAbraham.Result sa = new SunAbraham().run(sub, spec(estimator));
       tables = sa.did().tables();
       cov = EventCovariance.of(sa);
     } else {
-      tables = Estimators.byName(estimator).estimate(sub, spec()).tables();
+      tables = Estimators.byName(estimator).estimate(sub, spec(estimator)).tables();
     }
     double est;
     double se;
@@ -107,7 +122,7 @@ public final class RingEffects {
    * {@code counts}: band -> {units, treated units, clusters} of the bin's treated and the comparison units.
    */
   public JointBins estimateBins(String family, String outcome, Dataset<Row> sub, Map<Integer, long[]> counts) {
-    DidSpec spec = spec().toBuilder().group("band").build();
+    DidSpec spec = spec("imputation").toBuilder().group("band").build();
     Map<String, Dataset<Row>> tables = Estimators.byName("imputation").estimate(sub, spec).tables();
     Map<String, double[]> byTerm = new HashMap<>();
     for (Row r : tables.get("coefficients").collectAsList()) {

@@ -3,6 +3,7 @@ package org.cercania.io;
 import java.io.IOException;
 import java.io.Serializable;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -149,11 +150,15 @@ public record RunLayout(String root) implements Serializable {
     return d;
   }
 
-  /** The Delta table at {@code path}, or null when there is none. */
+  /**
+   * The Delta table at {@code path}, or null when there is none: no {@code _delta_log}, or one
+   * without a commit (a first write killed before its commit leaves such a log behind).
+   */
   public static Dataset<Row> deltaIfPresent(SparkSession spark, String path) {
     try {
       Path log = new Path(path, "_delta_log");
-      if (!log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log)) {
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(log) || fs.listStatus(log, p -> p.getName().matches("\\d{20}\\.(json|checkpoint.*)")).length == 0) {
         return null;
       }
     } catch (IOException e) {

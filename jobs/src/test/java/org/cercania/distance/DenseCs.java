@@ -21,7 +21,9 @@ import org.cercania.distance.RingBruteForceTest.Unit;
  * its influence function; aggte's simple and dynamic aggregations, the cells weighted by cohort
  * shares pg with the influence function of the estimated weights (wif); the analytic SE with the
  * influence functions summed by cluster, sqrt(sum over clusters of the squared sums) / n. R did
- * keeps balanced units only (panel = TRUE), so a unit missing a year is left out.
+ * keeps balanced units only (panel = TRUE), so a unit missing a year is left out. With the
+ * leave-out, a treated unit's dy is taken against the mean dy of its cohort's units outside its
+ * cluster (its cohort's mean when no other cluster has any).
  */
 final class DenseCs {
   /** ATT(g,t) (cohort as a year, t a period index) and its influence function over the balanced units. */
@@ -40,7 +42,14 @@ final class DenseCs {
   private final Map<Integer, Double> cohortShare = new HashMap<>();
   private final List<Cell> cells = new ArrayList<>();
 
+  private final boolean leaveOut;
+
   DenseCs(List<Unit> all) {
+    this(all, false);
+  }
+
+  DenseCs(List<Unit> all, boolean leaveOut) {
+    this.leaveOut = leaveOut;
     units = all.stream().filter(u -> Arrays.stream(u.mean()).allMatch(m -> m != null)).toList();
     cohortOf = units.stream().mapToInt(u -> (int) classify(u)[1]).toArray();
     TreeSet<Integer> cohorts = new TreeSet<>();
@@ -83,12 +92,25 @@ final class DenseCs {
     for (int i = 0; i < n; i++) {
       double dy = change(i, t, base);
       if (cohortOf[i] == cohort) {
-        psi[i] = n / n1 * (dy - meanG) / (nG / n1);
+        psi[i] = n / n1 * (dy - (leaveOut ? meanOutside(cohort, i, t, base, meanG) : meanG)) / (nG / n1);
       } else if (cohortOf[i] == 0) {
         psi[i] = -n / n1 * (dy - meanC) / (nC / n1);
       }
     }
     return new Cell(cohort, t, meanG - meanC, psi);
+  }
+
+  /** The cohort's mean change over its units outside unit i's cluster ({@code all} when there are none). */
+  private double meanOutside(int cohort, int i, int t, int base, double all) {
+    double sum = 0;
+    int count = 0;
+    for (int j = 0; j < units.size(); j++) {
+      if (cohortOf[j] == cohort && !units.get(j).cluster().equals(units.get(i).cluster())) {
+        sum += change(j, t, base);
+        count++;
+      }
+    }
+    return count == 0 ? all : sum / count;
   }
 
   private double change(int unit, int t, int base) {

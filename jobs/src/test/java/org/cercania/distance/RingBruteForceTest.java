@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * never-exposed unit and treated units missing a year (before or after entry), and clusters of units. The unit classification is enumerated here from each
  * unit's distances. Every ring estimate and SE of each robust estimator is reproduced to 1e-9 by a
  * dense computation from the panel's rows: cs's overall ATT and its dynamic event study with their
- * clustered SEs ({@link DenseCs}: R did's att_gt and aggte written out), imputation's ATT and its
+ * clustered SEs ({@link DenseCs}: R did's att_gt and aggte written out; with the leave-out, each treated
+ * unit's change taken against the mean of its cohort's units in other clusters), imputation's ATT and its
  * tau::e event study with BJS's conservative clustered SEs ({@link DenseImputation}: didimputation
  * written out), Sun-Abraham's event-time coefficients, their full covariance, ATT and SE (fixest's
  * sunab as a dummy regression, below). The stacked twfe of all bands in one regression equals the
@@ -161,8 +162,8 @@ class RingBruteForceTest {
   void ringEstimatesMatchDenseBruteForce(SparkSession spark) {
     Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
-    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false);
-    RingEffects leaveOneOut = new RingEffects(DidSpec.ControlGroup.NEVER, true);
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false);
+    RingEffects leaveOneOut = new RingEffects(DidSpec.ControlGroup.NEVER, true, true);
     Map<String, FixedEffectsRegression.Fit> stacked = StackedTwfe.fit(est);
     boolean sharedCells = false;
     for (int band = 0; band < DESIGN.bands(); band++) {
@@ -177,6 +178,12 @@ class RingBruteForceTest {
       assertEquals(denseCs.simple().value(), cs.estimate(), 1e-9, "cs ATT band " + b);
       assertEquals(denseCs.simple().se(), cs.se(), 1e-9, "cs SE band " + b);
       assertEventStudy(denseCs.dynamic(), cs.events(), "cs dynamic band " + b);
+      RingEstimate csLoo = leaveOneOut.estimate("school", "y", b, "cs", sub, counts);
+      DenseCs denseCsLoo = new DenseCs(units, true);
+      assertEquals(denseCs.simple().value(), csLoo.estimate(), 1e-9, "cs ATT, leave-one-out, band " + b);
+      assertEquals(denseCsLoo.simple().se(), csLoo.se(), 1e-9, "cs SE, leave-one-out, band " + b);
+      assertTrue(csLoo.se() > cs.se(), "the leave-one-out cs SE is larger in band " + b + ": " + csLoo.se() + " vs " + cs.se());
+      assertEventStudy(denseCsLoo.dynamic(), csLoo.events(), "cs dynamic, leave-one-out, band " + b);
       RingEstimate imp = effects.estimate("school", "y", b, "imputation", sub, counts);
       DenseImputation denseImputation = new DenseImputation(units);
       assertEquals(denseImputation.overall().value(), imp.estimate(), 1e-9, "imputation ATT band " + b);
@@ -220,7 +227,7 @@ class RingBruteForceTest {
       counts.put(b, new long[] {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0});
     }
     for (boolean leaveOneOut : new boolean[] {false, true}) {
-      RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, leaveOneOut);
+      RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, leaveOneOut, false);
       RingEffects.JointBins got = effects.estimateBins("school", "y", est, counts);
       DenseImputation dense = new DenseImputation(all, leaveOneOut);
       Map<Integer, Estimate> want = dense.byBand();
@@ -241,7 +248,7 @@ class RingBruteForceTest {
       }
       assertTrue(Math.abs(cov[0][1]) > 1e-8, "the bins' estimates are correlated through the shared first stage");
       Dataset<Row> coefficients = org.cercania.did.Estimators.byName("imputation")
-          .estimate(est, effects.spec().toBuilder().group("band").build()).tables().get("covariance");
+          .estimate(est, effects.spec("imputation").toBuilder().group("band").build()).tables().get("covariance");
       for (Row r : coefficients.collectAsList()) {
         String a = r.getString(0);
         String b = r.getString(1);
@@ -271,7 +278,7 @@ class RingBruteForceTest {
   void sunAbrahamEventStudyAndItsCovarianceMatchDenseBruteForce(SparkSession spark) {
     Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
-    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false);
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false);
     for (int band = 0; band < DESIGN.bands(); band++) {
       int b = band;
       Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));

@@ -73,6 +73,18 @@ class RunTablesTest {
     assertEquals(Map.of("t", List.of(1L)), history(spark, out, "run-b").versions());
   }
 
+  /** A first write killed before its commit leaves a _delta_log without one: that is no table, and the next write succeeds. */
+  @Test
+  void aLogWithoutACommitIsNoTableAndTheNextWriteSucceeds(SparkSession spark, @TempDir Path dir) throws Exception {
+    String out = dir.toString();
+    Files.createDirectories(dir.resolve("t/_delta_log/_commits"));
+    assertEquals(null, RunLayout.deltaIfPresent(spark, out + "/t"));
+    Run a = new Run(new RunLayout(out), "s", "run-a", null);
+    assertEquals(1, a.write(rows(spark, "x", 1.0), out + "/t", null));
+    assertEquals(List.of("[s,run-a,x,1.0]"), content(spark, out + "/t"));
+    assertEquals(1, RunLayout.deltaIfPresent(spark, out + "/t").count());
+  }
+
   private static RunHistory.Entry history(SparkSession spark, String out, String id) {
     Manifest.record(spark.sparkContext().hadoopConfiguration(), new RunLayout(out).runManifest(id), "run",
         Manifest.newSection().put("run_id", id));

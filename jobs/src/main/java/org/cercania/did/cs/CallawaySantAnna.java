@@ -47,7 +47,8 @@ import org.cercania.spark.JobGroup;
  * <p>Standard errors with a cluster column: analytic ones are sqrt(sum over clusters of the squared
  * cluster sums of psi) / n (R did itself only clusters through its bootstrap, which uses cluster
  * means of psi and n_clusters, as {@link MultiplierBootstrap} does); the pre-test's covariance uses
- * the same cluster sums.
+ * the same cluster sums. With {@link DidSpec#leaveOneOut()} (not in R did) the treated units' part
+ * is taken against their cohort's other clusters ({@link InfluencePass}).
  */
 public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Result> {
   private final CsOptions options;
@@ -80,6 +81,9 @@ public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Resu
 
   @Override
   protected Result fit(Dataset<Row> panel, DidSpec spec, List<String> notes) {
+    if (spec.leaveOneOut() && (spec.repeatedCrossSection() || !spec.covariates().isEmpty())) {
+      throw Errors.estimation(name(), "the leave-one-out variance is defined for panel data without covariates");
+    }
     SparkSession spark = panel.sparkSession();
     CsPanel prepared = JobGroup.run(spark, "cs: periods, cohorts and unit rows", () -> CsPanel.prepare(panel, spec, notes));
     try {
@@ -103,6 +107,11 @@ public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Resu
       int[] pre = preTreatment(estimated);
       InfluencePass.Result inf = JobGroup.run(spark, "cs: influence functions" + (spec.bootstrap() > 0 ? " and bootstrap" : ""),
           () -> InfluencePass.run(est, targets, pre, spec, options));
+      if (spec.leaveOneOut()) {
+        notes.add("leave-one-out variance: each treated unit's influence taken against its cohort's other "
+            + (spec.cluster() == null ? "units" : "clusters") + (inf.singleClusterCohorts == 0 ? ""
+            : "; " + inf.singleClusterCohorts + " cohort(s) in one " + (spec.cluster() == null ? "unit" : "cluster") + " keep the plain residuals"));
+      }
       TargetInference ci = new TargetInference(est, targets, inf, spec, options, notes);
       Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
       tables.put("att_gt", attGtTable(spark, est, estimated, targets, ci));

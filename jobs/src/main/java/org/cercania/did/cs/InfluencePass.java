@@ -15,6 +15,15 @@ import scala.Tuple2;
  * units are the clusters), then one treeAggregate over clusters giving sum_c S_c^2 for every
  * target, the cross-products of the pre-treatment cells (Wald pre-test) and, when bootstrapping,
  * all B draws sum_c xi_{c,b} Sbar_c as one B x T array (not B Spark jobs).
+ *
+ * <p>With {@link DidSpec#leaveOneOut()} the treated units' part of each cell's influence function
+ * (om (dY - mean of the cohort's dY) / mean weight, without covariates) is taken against the mean of
+ * their cohort's other clusters: summed over the units of cluster c in cohort g it is the plain sum
+ * times W_g / (W_g - W_gc), W_g the cohort's weight and W_gc the cluster's share of it (CR3-type,
+ * leave-one-cluster-out residuals; with one unit per cluster and equal weights n_g / (n_g - 1)). The
+ * control part is unchanged. Clustered, this takes one more shuffle: psi is first summed by
+ * (cluster, cohort), then by cluster. A cohort whose treated units all lie in one cluster has no
+ * other clusters: its part stays plain, and the result counts such cohorts.
  */
 final class InfluencePass {
   private InfluencePass() {}
@@ -31,6 +40,8 @@ final class InfluencePass {
     private final int np;
     final double[] boot;
     long clusters;
+    /** With the leave-out: treated cohorts whose units all lie in one cluster (their part kept plain). */
+    long singleClusterCohorts;
     private final long seed;
     private final int draws;
     private final CsOptions.Multiplier kind;
@@ -139,6 +150,7 @@ final class InfluencePass {
         boot[i] += o.boot[i];
       }
       clusters += o.clusters;
+      singleClusterCohorts += o.singleClusterCohorts;
       return this;
     }
 
@@ -203,6 +215,13 @@ final class InfluencePass {
     CsOptions.Multiplier kind = options.multiplier();
     JavaRDD<UnitRow> used = units.filter(u -> u.status == UnitRow.OK || (includeEarly && u.status == UnitRow.EARLY));
     Result zero = new Result(nt, pre.length, seed, draws, kind);
+    if (spec.leaveOneOut()) {
+      double[] cohortWeight = new double[cohorts.length];
+      for (int i = 0; i < cohorts.length; i++) {
+        cohortWeight[i] = est.pg[i] * est.n;
+      }
+      return leaveOut(used, cells, models, map, cohorts, p, cohortWeight, spec.cluster() != null, zero, pre);
+    }
     if (spec.cluster() == null) {
       return used.treeAggregate(zero, (acc, u) -> acc.add(u.cluster, psi(u, cells, models, map, cohorts, p), 1, pre),
           Result::merge, 2).finish();
@@ -220,9 +239,85 @@ final class InfluencePass {
         Result::merge, 2).finish();
   }
 
+  /**
+   * The leave-out variant: per (cluster, cohort) the treated part T and the rest O of psi with the
+   * cluster's weight in the cohort; S_c = sum over its cohorts of f T + O, f = W_g / (W_g - W_gc)
+   * (1 when the cluster holds the whole cohort). Unclustered, every unit is its own cluster.
+   */
+  private static Result leaveOut(JavaRDD<UnitRow> used, GtCell[] cells, CellModel[] models, TargetMap map, int[] cohorts, int p,
+      double[] cohortWeight, boolean clustered, Result zero, int[] pre) {
+    int nt = map.idx.length;
+    if (!clustered) {
+      return used.treeAggregate(zero, (acc, u) -> {
+        double[] parts = psiParts(u, cells, models, map, cohorts, p);
+        double[] out = combine(parts, nt, u.cohort, u.weight, cohorts, cohortWeight);
+        acc.singleClusterCohorts += Math.round(out[nt]);
+        return acc.add(u.cluster, Arrays.copyOf(out, nt), 1, pre);
+      }, Result::merge, 2).finish();
+    }
+    JavaPairRDD<String, double[]> byCluster = used
+        .mapToPair(u -> {
+          double[] parts = psiParts(u, cells, models, map, cohorts, p);
+          double[] v = Arrays.copyOf(parts, 2 * nt + 2);
+          v[2 * nt] = u.weight;
+          v[2 * nt + 1] = 1;
+          return new Tuple2<>(new Tuple2<>(u.cluster, u.cohort), v);
+        })
+        .reduceByKey(PropensityScore::add)
+        .mapToPair(kv -> {
+          double[] v = kv._2();
+          double[] out = combine(v, nt, kv._1()._2(), v[2 * nt], cohorts, cohortWeight);
+          double[] withCount = Arrays.copyOf(out, nt + 2);
+          withCount[nt + 1] = v[2 * nt + 1];
+          return new Tuple2<>(kv._1()._1(), withCount);
+        })
+        .reduceByKey(PropensityScore::add);
+    return byCluster.treeAggregate(zero, (acc, kv) -> {
+      double[] v = kv._2();
+      acc.singleClusterCohorts += Math.round(v[nt]);
+      return acc.add(kv._1(), Arrays.copyOf(v, nt), Math.round(v[nt + 1]), pre);
+    }, Result::merge, 2).finish();
+  }
+
+  /**
+   * f T + O for parts [T | O] of one cluster's units in {@code cohort} of weight {@code w}, then 1
+   * when the cluster holds the whole of a treated cohort (f = 1 then), else 0.
+   */
+  static double[] combine(double[] parts, int nt, int cohort, double w, int[] cohorts, double[] cohortWeight) {
+    int gi = Arrays.binarySearch(cohorts, cohort);
+    double f = 1;
+    boolean single = false;
+    if (gi >= 0) {
+      double rest = cohortWeight[gi] - w;
+      single = !(rest > 1e-12 * cohortWeight[gi]);
+      f = single ? 1 : cohortWeight[gi] / rest;
+    }
+    double[] out = new double[nt + 1];
+    for (int t = 0; t < nt; t++) {
+      out[t] = f * parts[t] + parts[nt + t];
+    }
+    out[nt] = single ? 1 : 0;
+    return out;
+  }
+
   /** psi of one unit for every target. */
   static double[] psi(UnitRow u, GtCell[] cells, CellModel[] models, TargetMap map, int[] cohorts, int p) {
+    double[] parts = psiParts(u, cells, models, map, cohorts, p);
+    int nt = map.idx.length;
+    double[] out = new double[nt];
+    for (int t = 0; t < nt; t++) {
+      out[t] = parts[t] + parts[nt + t];
+    }
+    return out;
+  }
+
+  /**
+   * psi of one unit for every target in two parts: [0, nt) from the cells where the unit is
+   * treated, [nt, 2 nt) the rest (cells where it is a control, the cohort-weight and constant terms).
+   */
+  static double[] psiParts(UnitRow u, GtCell[] cells, CellModel[] models, TargetMap map, int[] cohorts, int p) {
     double[] cellPsi = new double[cells.length];
+    boolean[] treated = new boolean[cells.length];
     double[] x = new double[p + 1];
     if (u.status == UnitRow.OK) {
       for (GtCell c : cells) {
@@ -236,21 +331,29 @@ final class InfluencePass {
         }
         CellStatistics.design(u, c, p, x);
         cellPsi[c.index()] = m.psi(u, c, role, x);
+        treated[c.index()] = role == 1;
       }
     }
     int gi = Arrays.binarySearch(cohorts, u.cohort);
-    double[] out = new double[map.idx.length];
-    for (int t = 0; t < out.length; t++) {
-      double s = map.constant[t];
+    int nt = map.idx.length;
+    double[] out = new double[2 * nt];
+    for (int t = 0; t < nt; t++) {
+      double own = 0;
+      double rest = map.constant[t];
       int[] ix = map.idx[t];
       double[] v = map.val[t];
       for (int q = 0; q < ix.length; q++) {
-        s += v[q] * cellPsi[ix[q]];
+        if (treated[ix[q]]) {
+          own += v[q] * cellPsi[ix[q]];
+        } else {
+          rest += v[q] * cellPsi[ix[q]];
+        }
       }
       if (gi >= 0) {
-        s += u.weight * map.cohortCoef[t][gi];
+        rest += u.weight * map.cohortCoef[t][gi];
       }
-      out[t] = s;
+      out[t] = own;
+      out[nt + t] = rest;
     }
     return out;
   }

@@ -141,4 +141,13 @@ class CsGuardRailsTest {
     assertEquals("MISSING_COLUMN", e.code());
     assertEquals("the panel: required column 'x1' is missing; columns present: id, period, g, y, w, cl", e.getMessage());
   }
+
+  @Test
+  void theLeaveOutIsForPanelsWithoutCovariates(SparkSession spark) {
+    SimPanel sim = SimPanel.make(3, 200, PERIODS, new int[] {0, 3, 4}, 0.3);
+    CercaniaException e = assertThrows(CercaniaException.class, () -> new CallawaySantAnna()
+        .run(frame(spark, sim.rows()), SimPanel.spec().covariates(List.of("w")).leaveOneOut(true).build()));
+    assertEquals("ESTIMATION", e.code());
+    assertEquals("cs: the leave-one-out variance is defined for panel data without covariates", e.getMessage());
+  }
 }

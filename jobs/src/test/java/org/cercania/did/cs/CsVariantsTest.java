@@ -74,6 +74,36 @@ class CsVariantsTest {
     }
   }
 
+  /**
+   * Without a cluster column the leave-out leaves out the unit: every SE equals the one clustered by
+   * unit (the brute force of RingBruteForceTest checks the clustered leave-out), estimates are
+   * unchanged and the simple aggregation's SE exceeds the plain one; weights and not-yet controls.
+   */
+  @Test
+  void leaveOneOutWithoutClustersLeavesOutTheUnit(SparkSession spark) {
+    Dataset<Row> panel = SIM.frame(spark);
+    DidSpec.Builder b = SimPanel.spec().control(DidSpec.ControlGroup.NOT_YET).weights("w");
+    Map<String, double[]> plain = aggregates(new CallawaySantAnna().run(panel, b.build()));
+    CallawaySantAnna.Result loo = new CallawaySantAnna().run(panel, b.leaveOneOut(true).build());
+    Map<String, double[]> byUnit = aggregates(loo);
+    Map<String, double[]> clusteredById = aggregates(new CallawaySantAnna().run(panel, b.cluster("id").build()));
+    assertEquals(plain.keySet(), byUnit.keySet());
+    for (String k : byUnit.keySet()) {
+      assertEquals(plain.get(k)[0], byUnit.get(k)[0], TOL, k);
+      assertEquals(clusteredById.get(k)[1], byUnit.get(k)[1], TOL, k + " se");
+    }
+    assertTrue(byUnit.get("simple/null")[1] > plain.get("simple/null")[1] * 1.001, "leave-out SE above the plain one");
+    assertTrue(loo.notes().stream().anyMatch(n -> n.startsWith("leave-one-out variance")), loo.notes().toString());
+  }
+
+  private static Map<String, double[]> aggregates(CallawaySantAnna.Result r) {
+    Map<String, double[]> out = new HashMap<>();
+    for (Row row : r.tables().get("aggregates").collectAsList()) {
+      out.put(row.getString(0) + "/" + row.get(1), new double[] {row.getDouble(2), row.isNullAt(3) ? Double.NaN : row.getDouble(3)});
+    }
+    return out;
+  }
+
   private static void assertSe(double want, double got, String what) {
     if (Double.isNaN(want)) {
       assertTrue(Double.isNaN(got), what + " se should be null");
