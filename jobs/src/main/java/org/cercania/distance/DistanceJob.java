@@ -83,9 +83,9 @@ public final class DistanceJob {
     long m = run.write(tables.events(results), layout.result("ring_event_study"), null);
     progress.step("wrote results/ring_effects and results/ring_event_study", n + m);
     long h = 0;
-    if (estimators.contains("sun-abraham")) {
+    if (results.stream().anyMatch(r -> r.eventCovariance() != null)) {
       h = run.write(tables.honest(results), layout.result("ring_honest_did"), null);
-      progress.step("wrote results/ring_honest_did (sun-abraham event studies with their full covariance, for HonestDiD)", h);
+      progress.step("wrote results/ring_honest_did (event studies with their full covariance, for HonestDiD)", h);
     }
     for (String line : tables.describe(results)) {
       progress.info(line);

@@ -1,7 +1,10 @@
 package org.cercania.distance;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import org.apache.spark.sql.Row;
+import org.cercania.did.cs.CallawaySantAnna;
 import org.cercania.did.fe.SunAbraham;
 
 /**
@@ -10,7 +13,9 @@ import org.cercania.did.fe.SunAbraham;
  * Sun-Abraham interaction-weighted coefficients by event time e (every e except the reference -1:
  * a universal base period), each the share-weighted average s_e' b of the cohort x event-time cell
  * coefficients b, and their covariance S V S' from the cells' cluster-robust covariance V (the
- * delta method the library uses for each coefficient's standard error, here for every pair).
+ * delta method the library uses for each coefficient's standard error, here for every pair); or
+ * Callaway-Sant'Anna's dynamic aggregation with a universal base period and the covariance of its
+ * influence functions (as HonestDiD's vignette takes it from R did's aggte).
  */
 public record EventCovariance(int[] eventTimes, double[] estimate, double[][] vcov) {
 
@@ -64,6 +69,38 @@ public record EventCovariance(int[] eventTimes, double[] estimate, double[][] vc
       }
     }
     return new EventCovariance(times, est, cov);
+  }
+
+  /**
+   * From cs's dynamic aggregation with a universal base period: its event terms without the
+   * reference -1 (0 by construction) and the rows of its covariance table (row_term, col_term,
+   * value; terms dynamic::e); null when no other event time was estimated.
+   */
+  public static EventCovariance ofCs(List<RingEstimate.EventTerm> events, List<Row> covariance) {
+    int[] times = events.stream().mapToInt(RingEstimate.EventTerm::e).filter(e -> e != -1).sorted().toArray();
+    if (times.length == 0) {
+      return null;
+    }
+    double[] est = new double[times.length];
+    for (RingEstimate.EventTerm t : events) {
+      int k = Arrays.binarySearch(times, t.e());
+      if (k >= 0) {
+        est[k] = t.estimate();
+      }
+    }
+    double[][] cov = new double[times.length][times.length];
+    for (Row r : covariance) {
+      int a = Arrays.binarySearch(times, eventTime(r.getString(0)));
+      int b = Arrays.binarySearch(times, eventTime(r.getString(1)));
+      if (a >= 0 && b >= 0) {
+        cov[a][b] = r.getDouble(2);
+      }
+    }
+    return new EventCovariance(times, est, cov);
+  }
+
+  private static int eventTime(String term) {
+    return Integer.parseInt(term.substring(CallawaySantAnna.DYNAMIC_PREFIX.length()));
   }
 
   /** Event times before -1 (HonestDiD's numPrePeriods). */

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.cercania.did.DidSpec;
 import org.cercania.did.Estimators;
 import org.cercania.did.Inference;
+import org.cercania.did.cs.CallawaySantAnna;
 import org.cercania.did.fe.SunAbraham;
 import org.cercania.did.imputation.BorusyakJaravelSpiess;
 
@@ -54,8 +55,11 @@ public final class RingEffects {
 
   /** The spec a band's estimation with {@code estimator} uses (columns of {@link RingDesign#estimationPanel}). */
   public DidSpec spec(String estimator) {
-    return DidSpec.builder("unit_id", "year", "cohort", "value").cluster("cluster_id").weights("weight").control(control)
-        .leaveOneOut(leaveOneOut(estimator)).build();
+    DidSpec.Builder b = DidSpec.builder("unit_id", "year", "cohort", "value").cluster("cluster_id").weights("weight").control(control)
+        .leaveOneOut(leaveOneOut(estimator));
+    // cs's event study against the year before entry throughout (R did's base_period = "universal"), as HonestDiD
+    // wants it; the overall ATT, whose cells all use that base, is the same as with the varying base
+    return (estimator.equals("cs") ? b.basePeriod(DidSpec.BasePeriod.UNIVERSAL) : b).build();
   }
 
   /**
@@ -84,6 +88,7 @@ public final class RingEffects {
         events.add(new RingEstimate.EventTerm(r.<Integer>getAs("key"), r.getAs("estimate"),
             r.isNullAt(r.fieldIndex("se")) ? Double.NaN : r.<Double>getAs("se")));
       }
+      cov = EventCovariance.ofCs(events, tables.get(CallawaySantAnna.COVARIANCE).collectAsList());
     } else {
       String att = estimator.equals("twfe") ? "treat_post" : "ATT";
       String prefix = estimator.equals("sun-abraham") ? "rel::" : "tau::";

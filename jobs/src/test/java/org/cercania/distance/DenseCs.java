@@ -18,7 +18,8 @@ import org.cercania.distance.RingBruteForceTest.Unit;
  * Callaway and Sant'Anna as R did 2.3.0 computes it, written out densely over one band's units
  * (the band's treated units and the never-exposed ones): att_gt with never-treated controls, the
  * varying base period and DRDID without covariates (a difference in mean changes), each cell with
- * its influence function; aggte's simple and dynamic aggregations, the cells weighted by cohort
+ * its influence function, against the universal base period (the year before entry; that year's
+ * cell is the reference, 0, as R did's base_period = "universal" has it); aggte's simple and dynamic aggregations, the cells weighted by cohort
  * shares pg with the influence function of the estimated weights (wif); the analytic SE with the
  * influence functions summed by cluster, sqrt(sum over clusters of the squared sums) / n. R did
  * keeps balanced units only (panel = TRUE), so a unit missing a year is left out. With the
@@ -59,8 +60,12 @@ final class DenseCs {
     }
     for (int c : cohorts) {
       int entry = c - FROM;
-      for (int t = 1; t < YEARS; t++) {
-        cells.add(cell(c, t, t < entry ? t - 1 : entry - 1)); // varying base: the previous period before entry
+      for (int t = 0; t < YEARS; t++) {
+        if (t == entry - 1) {
+          cells.add(new Cell(c, t, 0.0, new double[units.size()])); // universal base: the reference cell, 0
+        } else {
+          cells.add(cell(c, t, entry - 1));
+        }
       }
     }
   }
@@ -133,9 +138,28 @@ final class DenseCs {
    * The keepers' ATTs weighted by pg / sum(pg); each unit's influence: sum_k pg_k / S psi_k plus
    * aggte's wif, sum_k att_k [(1{G = g_k} - pg_k) / S - sum_j (1{G = g_j} - pg_j) pg_k / S^2].
    */
+  /** The dynamic aggregation's covariance between event times e and f: sum over clusters of S_e S_f / n^2. */
+  double dynamicCovariance(int e, int f) {
+    Map<String, Double> a = influenceByCluster(cells.stream().filter(c -> c.eventTime() == e).toList());
+    Map<String, Double> b = influenceByCluster(cells.stream().filter(c -> c.eventTime() == f).toList());
+    double sum = 0;
+    for (Map.Entry<String, Double> x : a.entrySet()) {
+      sum += x.getValue() * b.get(x.getKey());
+    }
+    return sum / ((double) units.size() * units.size());
+  }
+
   private Estimate aggregate(List<Cell> keepers) {
     double shares = keepers.stream().mapToDouble(c -> cohortShare.get(c.cohort())).sum();
     double estimate = keepers.stream().mapToDouble(c -> cohortShare.get(c.cohort()) / shares * c.att()).sum();
+    double squares = influenceByCluster(keepers).values().stream().mapToDouble(s -> s * s).sum();
+    double se = Math.sqrt(squares) / units.size();
+    return new Estimate(estimate, se > 1e-12 ? se : Double.NaN); // R did: no se where the influence is 0 (the reference)
+  }
+
+  /** Each cluster's sum of the aggregation's influence function over its units. */
+  private Map<String, Double> influenceByCluster(List<Cell> keepers) {
+    double shares = keepers.stream().mapToDouble(c -> cohortShare.get(c.cohort())).sum();
     Map<String, Double> byCluster = new HashMap<>();
     for (int i = 0; i < units.size(); i++) {
       double sumDeviation = 0;
@@ -150,7 +174,6 @@ final class DenseCs {
       }
       byCluster.merge(units.get(i).cluster(), influence, Double::sum);
     }
-    double squares = byCluster.values().stream().mapToDouble(s -> s * s).sum();
-    return new Estimate(estimate, Math.sqrt(squares) / units.size());
+    return byCluster;
   }
 }

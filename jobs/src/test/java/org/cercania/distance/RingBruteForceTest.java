@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * never-exposed unit and treated units missing a year (before or after entry), and clusters of units. The unit classification is enumerated here from each
  * unit's distances. Every ring estimate and SE of each robust estimator is reproduced to 1e-9 by a
  * dense computation from the panel's rows: cs's overall ATT and its dynamic event study with their
- * clustered SEs ({@link DenseCs}: R did's att_gt and aggte written out; with the leave-out, each treated
+ * clustered SEs and the event study's full covariance (HonestDiD's inputs) ({@link DenseCs}: R did's att_gt
+ * with a universal base period and aggte written out; with the leave-out, each treated
  * unit's change taken against the mean of its cohort's units in other clusters), imputation's ATT and its
  * tau::e event study with BJS's conservative clustered SEs ({@link DenseImputation}: didimputation
  * written out), Sun-Abraham's event-time coefficients, their full covariance, ATT and SE (fixest's
@@ -178,12 +179,14 @@ class RingBruteForceTest {
       assertEquals(denseCs.simple().value(), cs.estimate(), 1e-9, "cs ATT band " + b);
       assertEquals(denseCs.simple().se(), cs.se(), 1e-9, "cs SE band " + b);
       assertEventStudy(denseCs.dynamic(), cs.events(), "cs dynamic band " + b);
+      assertEventCovariance(denseCs, cs.eventCovariance(), "cs band " + b);
       RingEstimate csLoo = leaveOneOut.estimate("school", "y", b, "cs", sub, counts);
       DenseCs denseCsLoo = new DenseCs(units, true);
       assertEquals(denseCs.simple().value(), csLoo.estimate(), 1e-9, "cs ATT, leave-one-out, band " + b);
       assertEquals(denseCsLoo.simple().se(), csLoo.se(), 1e-9, "cs SE, leave-one-out, band " + b);
       assertTrue(csLoo.se() > cs.se(), "the leave-one-out cs SE is larger in band " + b + ": " + csLoo.se() + " vs " + cs.se());
       assertEventStudy(denseCsLoo.dynamic(), csLoo.events(), "cs dynamic, leave-one-out, band " + b);
+      assertEventCovariance(denseCsLoo, csLoo.eventCovariance(), "cs, leave-one-out, band " + b);
       RingEstimate imp = effects.estimate("school", "y", b, "imputation", sub, counts);
       DenseImputation denseImputation = new DenseImputation(units);
       assertEquals(denseImputation.overall().value(), imp.estimate(), 1e-9, "imputation ATT band " + b);
@@ -262,6 +265,24 @@ class RingBruteForceTest {
       assertEquals(crit, got.uniformCrit(), 1e-6);
       assertTrue(crit > 1.96 && crit < new org.apache.commons.math3.distribution.NormalDistribution()
           .inverseCumulativeProbability(1 - 0.025 / DESIGN.bands()) + 0.01, "sup-t between pointwise and Bonferroni: " + crit);
+    }
+  }
+
+  /**
+   * cs's HonestDiD inputs: every event time but the reference -1 (universal base period), with the
+   * dense estimates and the dense covariance of every pair to 1e-9.
+   */
+  static void assertEventCovariance(DenseCs dense, EventCovariance got, String what) {
+    Map<Integer, Estimate> want = dense.dynamic();
+    assertEquals(want.keySet().stream().filter(e -> e != -1).toList(), java.util.Arrays.stream(got.eventTimes()).boxed().toList(), what);
+    assertTrue(got.preTimes() > 0 && want.containsKey(-1) && Double.isNaN(want.get(-1).se()), what + ": pre-periods, -1 the reference");
+    for (int i = 0; i < got.eventTimes().length; i++) {
+      int e = got.eventTimes()[i];
+      assertEquals(want.get(e).value(), got.estimate()[i], 1e-9, what + " e=" + e);
+      for (int j = 0; j < got.eventTimes().length; j++) {
+        assertEquals(dense.dynamicCovariance(e, got.eventTimes()[j]), got.vcov()[i][j], 1e-9, what + " cov " + e + "," + got.eventTimes()[j]);
+      }
+      assertEquals(Math.pow(want.get(e).se(), 2), got.vcov()[i][i], 1e-9, what + ": the diagonal is the se^2");
     }
   }
 

@@ -41,7 +41,8 @@ import org.cercania.spark.JobGroup;
  *       cluster (a groupBy only when a cluster column is given), then one treeAggregate over
  *       clusters for sum of squares, the pre-test cross-products and all bootstrap draws.</li>
  * </ol>
- * Output tables: {@code att_gt}, {@code aggregates}, {@code pretest} (schemas/). Messages about
+ * Output tables: {@code att_gt}, {@code aggregates}, {@code pretest} and {@code covariance} (the
+ * dynamic aggregation's full covariance) (schemas/). Messages about
  * the data (dropped units, skipped cells) are kept in the result's notes.
  *
  * <p>Standard errors with a cluster column: analytic ones are sqrt(sum over clusters of the squared
@@ -51,6 +52,12 @@ import org.cercania.spark.JobGroup;
  * is taken against their cohort's other clusters ({@link InfluencePass}).
  */
 public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Result> {
+  /** The table of the event study's covariance, its terms' prefix and its variance conventions. */
+  public static final String COVARIANCE = "covariance";
+  public static final String DYNAMIC_PREFIX = "dynamic::";
+  public static final String SE_CONVENTION = "influence_function";
+  public static final String SE_CONVENTION_LOO = "influence_function_loo";
+
   private final CsOptions options;
 
   public CallawaySantAnna() {
@@ -105,8 +112,9 @@ public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Resu
       int nCells = targets.size();
       targets.addAll(CsAggregation.targets(est, spec, options));
       int[] pre = preTreatment(estimated);
+      int[] dynamic = dynamicTargets(targets);
       InfluencePass.Result inf = JobGroup.run(spark, "cs: influence functions" + (spec.bootstrap() > 0 ? " and bootstrap" : ""),
-          () -> InfluencePass.run(est, targets, pre, spec, options));
+          () -> InfluencePass.run(est, targets, pre, dynamic, spec, options));
       if (spec.leaveOneOut()) {
         notes.add("leave-one-out variance: each treated unit's influence taken against its cohort's other "
             + (spec.cluster() == null ? "units" : "clusters") + (inf.singleClusterCohorts == 0 ? ""
@@ -117,11 +125,43 @@ public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Resu
       tables.put("att_gt", attGtTable(spark, est, estimated, targets, ci));
       tables.put("aggregates", aggregatesTable(spark, targets, nCells, ci));
       tables.put("pretest", pretestTable(spark, est, targets, pre, inf, ci, notes));
+      tables.put(COVARIANCE, covarianceTable(spark, est, targets, dynamic, inf, spec));
       DidResult did = new DidResult(name(), tables, notes, overall(targets, nCells, ci, est.n));
       return new Result(did, est.n, inf.clusters, bootstrapSd(targets, estimated, nCells, ci));
     } finally {
       prepared.release();
     }
+  }
+
+  /** Indices of the dynamic aggregation's event-time targets, in event-time order. */
+  private static int[] dynamicTargets(List<CsAggregation.Target> targets) {
+    List<Integer> out = new ArrayList<>();
+    for (int t = 0; t < targets.size(); t++) {
+      if (targets.get(t).aggregation().equals("dynamic") && targets.get(t).key() != null) {
+        out.add(t);
+      }
+    }
+    out.sort((a, b) -> Integer.compare(targets.get(a).key(), targets.get(b).key()));
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * The event study's full covariance (schemas/coefficient_covariance.json, terms dynamic::e): sum
+   * over clusters of S_c,e S_c,f / n^2, the influence functions' covariance whose diagonal is the
+   * analytic se^2 (what HonestDiD takes from R did's aggte, inf.function$dynamic.inf.func.e).
+   */
+  private static Dataset<Row> covarianceTable(SparkSession spark, AttGt est, List<CsAggregation.Target> targets, int[] dynamic,
+      InfluencePass.Result inf, DidSpec spec) {
+    String convention = spec.leaveOneOut() ? SE_CONVENTION_LOO : SE_CONVENTION;
+    double n2 = (double) est.n * est.n;
+    List<Row> rows = new ArrayList<>();
+    for (int a = 0; a < dynamic.length; a++) {
+      for (int b = 0; b < dynamic.length; b++) {
+        rows.add(RowFactory.create(DYNAMIC_PREFIX + targets.get(dynamic[a]).key(), DYNAMIC_PREFIX + targets.get(dynamic[b]).key(),
+            inf.jointCross[a * dynamic.length + b] / n2, convention));
+      }
+    }
+    return spark.createDataFrame(rows, TableSchema.load("coefficient_covariance").structType());
   }
 
   /** Indices (among the estimated cells) of the pre-treatment cells the Wald pre-test covers. */

@@ -13,7 +13,8 @@ import scala.Tuple2;
  * then each aggregation of {@link CsAggregation}), from the broadcast cell fits and target
  * coefficients; summed by cluster (a groupBy(cluster) when a cluster column is given, none when
  * units are the clusters), then one treeAggregate over clusters giving sum_c S_c^2 for every
- * target, the cross-products of the pre-treatment cells (Wald pre-test) and, when bootstrapping,
+ * target, the cross-products of the pre-treatment cells (Wald pre-test) and of the event-study
+ * targets (their full covariance) and, when bootstrapping,
  * all B draws sum_c xi_{c,b} Sbar_c as one B x T array (not B Spark jobs).
  *
  * <p>With {@link DidSpec#leaveOneOut()} the treated units' part of each cell's influence function
@@ -38,6 +39,9 @@ final class InfluencePass {
     final double[] cross;
     /** Number of pre-treatment cells: cross is np x np. */
     private final int np;
+    /** Targets whose full covariance is wanted (the event study), and their cross-products (upper triangle, then mirrored). */
+    private final int[] joint;
+    final double[] jointCross;
     final double[] boot;
     long clusters;
     /** With the leave-out: treated cohorts whose units all lie in one cluster (their part kept plain). */
@@ -51,9 +55,15 @@ final class InfluencePass {
     private int pending;
 
     Result(int targets, int pre, long seed, int draws, CsOptions.Multiplier kind) {
+      this(targets, pre, new int[0], seed, draws, kind);
+    }
+
+    Result(int targets, int pre, int[] joint, long seed, int draws, CsOptions.Multiplier kind) {
       sumSq = new double[targets];
       cross = new double[pre * pre];
       np = pre;
+      this.joint = joint;
+      jointCross = new double[joint.length * joint.length];
       boot = new double[draws * targets];
       this.seed = seed;
       this.draws = draws;
@@ -71,12 +81,8 @@ final class InfluencePass {
       for (int t = 0; t < nt; t++) {
         sumSq[t] += s[t] * s[t];
       }
-      for (int i = 0; i < np; i++) {
-        double si = s[pre[i]];
-        for (int j = i; j < np; j++) {
-          cross[i * np + j] += si * s[pre[j]];
-        }
-      }
+      addCross(cross, pre, s);
+      addCross(jointCross, joint, s);
       if (draws > 0) {
         pendingS[pending] = s;
         pendingHash[pending] = MultiplierBootstrap.clusterHash(clusterId, seed);
@@ -86,6 +92,17 @@ final class InfluencePass {
         }
       }
       return this;
+    }
+
+    /** Adds s[idx[i]] s[idx[j]] to the upper triangle (j >= i) of the idx.length x idx.length {@code into}. */
+    private static void addCross(double[] into, int[] idx, double[] s) {
+      int k = idx.length;
+      for (int i = 0; i < k; i++) {
+        double si = s[idx[i]];
+        for (int j = i; j < k; j++) {
+          into[i * k + j] += si * s[idx[j]];
+        }
+      }
     }
 
     /**
@@ -146,6 +163,9 @@ final class InfluencePass {
       for (int i = 0; i < cross.length; i++) {
         cross[i] += o.cross[i];
       }
+      for (int i = 0; i < jointCross.length; i++) {
+        jointCross[i] += o.jointCross[i];
+      }
       for (int i = 0; i < boot.length; i++) {
         boot[i] += o.boot[i];
       }
@@ -157,12 +177,17 @@ final class InfluencePass {
     /** The pre-treatment cross-products, mirrored from the upper triangle the passes fill. */
     private Result finish() {
       flush();
-      for (int i = 0; i < np; i++) {
+      mirror(cross, np);
+      mirror(jointCross, joint.length);
+      return this;
+    }
+
+    private static void mirror(double[] m, int k) {
+      for (int i = 0; i < k; i++) {
         for (int j = 0; j < i; j++) {
-          cross[i * np + j] = cross[j * np + i];
+          m[i * k + j] = m[j * k + i];
         }
       }
-      return this;
     }
   }
 
@@ -201,7 +226,8 @@ final class InfluencePass {
     }
   }
 
-  static Result run(AttGt est, List<CsAggregation.Target> targets, int[] pre, DidSpec spec, CsOptions options) {
+  /** {@code pre}: the pre-treatment cells (Wald pre-test); {@code joint}: targets whose full covariance is accumulated. */
+  static Result run(AttGt est, List<CsAggregation.Target> targets, int[] pre, int[] joint, DidSpec spec, CsOptions options) {
     JavaRDD<UnitRow> units = est.panel.units;
     GtCell[] cells = est.cells.toArray(new GtCell[0]);
     CellModel[] models = est.models;
@@ -214,7 +240,7 @@ final class InfluencePass {
     long seed = spec.seed();
     CsOptions.Multiplier kind = options.multiplier();
     JavaRDD<UnitRow> used = units.filter(u -> u.status == UnitRow.OK || (includeEarly && u.status == UnitRow.EARLY));
-    Result zero = new Result(nt, pre.length, seed, draws, kind);
+    Result zero = new Result(nt, pre.length, joint, seed, draws, kind);
     if (spec.leaveOneOut()) {
       double[] cohortWeight = new double[cohorts.length];
       for (int i = 0; i < cohorts.length; i++) {
