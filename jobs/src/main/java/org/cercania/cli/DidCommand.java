@@ -8,6 +8,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cercania.did.DidResult;
+import org.cercania.did.cs.CallawaySantAnna;
+import org.cercania.did.cs.CsOptions;
 import org.cercania.did.DidSpec;
 import org.cercania.did.Estimator;
 import org.cercania.did.Estimators;
@@ -55,7 +57,8 @@ public final class DidCommand implements Command {
         .value("--weights", "COL", "sampling weights column")
         .value("--cluster", "COL", "cluster column for standard errors (default: the unit)")
         .flag("--repeated-cross-section", "rows are independent cross-sections, not a panel of units")
-        .flag("--leave-one-out", "imputation: BJS's leave-one-out refinement of the conservative variance (Stata did_imputation's leaveout); cs: treated units' influence against their cohort's other clusters")
+        .flag("--leave-one-out", "imputation: BJS's leave-one-out refinement of the conservative variance (Stata did_imputation's leaveout)")
+        .flag("--cr2", "cs: the CR2 (Bell-McCaffrey) adjustment of each cohort's treated mean in the analytic variance (panels without covariates)")
         .value("--group", "COL", "imputation: integer column grouping the treated observations (a distance bin, a subgroup):"
             + " adds each group's ATT (group::v) from the same first stage and the joint covariance of every term (table covariance)")
         .value("--bootstrap", "N", "multiplier bootstrap draws (cs)", "0")
@@ -82,6 +85,12 @@ public final class DidCommand implements Command {
   private int estimate(Options o) {
     Progress progress = new Progress("did");
     Estimator estimator = Estimators.byName(o.require("--estimator"));
+    if (o.flag("--cr2")) {
+      if (!"cs".equals(o.get("--estimator"))) {
+        throw Errors.usage("--cr2 applies to --estimator cs only (got " + o.get("--estimator") + ")");
+      }
+      estimator = new CallawaySantAnna(CsOptions.defaults().withCr2(true));
+    }
     RunLayout out = new RunLayout(o.require("--out"));
     SparkSession spark = SparkSessions.get("cercania did");
     Dataset<Row> panel = Inputs.readTable(spark, o.require("--input"), o.get("--format"));

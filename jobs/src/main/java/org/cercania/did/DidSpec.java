@@ -161,11 +161,9 @@ public record DidSpec(
     /** Conventions of the clustered standard errors, the first the main one; one row per convention in coefficient tables. */
     public Builder seConventions(List<SeConvention> s) { this.seConventions = List.copyOf(s); return this; }
     /**
-     * Leave-out residuals in the variance, at the cluster level (leave-one-out when the cluster is
-     * the unit). Imputation: BJS's refinement of the conservative variance (Supplementary Appendix
-     * A.9) as the Stata did_imputation's leaveout option computes it. cs (panel data without
-     * covariates): each treated unit's part of the influence function taken against the mean of its
-     * cohort's other clusters. Off by default, as in R didimputation and R did.
+     * Imputation only: BJS's leave-out refinement of the conservative variance (Supplementary
+     * Appendix A.9), at the cluster level as the Stata did_imputation's leaveout option computes it
+     * (leave-one-out when the cluster is the unit). Off by default, as in R didimputation.
      */
     public Builder leaveOneOut(boolean l) { this.leaveOneOut = l; return this; }
     /**

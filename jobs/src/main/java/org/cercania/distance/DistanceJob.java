@@ -101,8 +101,8 @@ public final class DistanceJob {
     section.put("distance_curve", c);
     section.put("estimators", String.join(",", estimators));
     section.put("control", effects.control().name().toLowerCase(Locale.ROOT));
-    section.put("imputation_leave_one_out", effects.leaveOneOut("imputation"));
-    section.put("cs_leave_one_out", effects.leaveOneOut("cs"));
+    section.put("imputation_leave_one_out", effects.imputationLeaveOneOut());
+    section.put("cs_cr2", effects.csCr2());
     section.put("seconds", progress.seconds());
     Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "distance", section);
     progress.done();

@@ -13,12 +13,14 @@ import org.cercania.did.DidSpec;
 import org.cercania.did.Estimators;
 import org.cercania.did.Inference;
 import org.cercania.did.cs.CallawaySantAnna;
+import org.cercania.did.cs.CsOptions;
 import org.cercania.did.fe.SunAbraham;
 import org.cercania.did.imputation.BorusyakJaravelSpiess;
 
 /**
  * Runs the library's estimators on one band's panel (the band's treated units and the comparison
- * units) through their public entry point, {@code Estimators.byName(name).estimate(panel, spec)},
+ * units) through their public entry point, {@code Estimators.byName(name).estimate(panel, spec)}
+ * (cs through {@code new CallawaySantAnna(options)} for its CR2 option),
  * and reads the overall ATT and the event-time coefficients from the tables they return:
  * {@code cs}: aggregates (simple; dynamic by event time), {@code sun-abraham}: coefficients ATT and
  * rel::e, {@code imputation}: ATT and tau::e, {@code twfe}: treat_post. Intervals: normal for cs
@@ -31,32 +33,37 @@ public final class RingEffects {
 
   private final DidSpec.ControlGroup control;
   private final boolean imputationLeaveOneOut;
-  private final boolean csLeaveOneOut;
+  private final boolean csCr2;
 
   /**
-   * Comparison units {@code control}; standard errors with leave-out residuals at the cluster level
-   * ({@link DidSpec#leaveOneOut()}) for imputation when {@code imputationLeaveOneOut}, for cs when
-   * {@code csLeaveOneOut}.
+   * Comparison units {@code control}; imputation's standard errors with BJS's leave-out refinement
+   * at the cluster level ({@link DidSpec#leaveOneOut()}) when {@code imputationLeaveOneOut}, cs's
+   * with the CR2 adjustment ({@link CsOptions#cr2()}) when {@code csCr2}.
    */
-  public RingEffects(DidSpec.ControlGroup control, boolean imputationLeaveOneOut, boolean csLeaveOneOut) {
+  public RingEffects(DidSpec.ControlGroup control, boolean imputationLeaveOneOut, boolean csCr2) {
     this.control = control;
     this.imputationLeaveOneOut = imputationLeaveOneOut;
-    this.csLeaveOneOut = csLeaveOneOut;
+    this.csCr2 = csCr2;
   }
 
   public DidSpec.ControlGroup control() {
     return control;
   }
 
-  /** Whether {@code estimator}'s standard errors use leave-out residuals. */
-  public boolean leaveOneOut(String estimator) {
-    return estimator.equals("imputation") ? imputationLeaveOneOut : estimator.equals("cs") && csLeaveOneOut;
+  /** Whether imputation's standard errors use the leave-out refinement. */
+  public boolean imputationLeaveOneOut() {
+    return imputationLeaveOneOut;
+  }
+
+  /** Whether cs's standard errors use the CR2 adjustment. */
+  public boolean csCr2() {
+    return csCr2;
   }
 
   /** The spec a band's estimation with {@code estimator} uses (columns of {@link RingDesign#estimationPanel}). */
   public DidSpec spec(String estimator) {
     DidSpec.Builder b = DidSpec.builder("unit_id", "year", "cohort", "value").cluster("cluster_id").weights("weight").control(control)
-        .leaveOneOut(leaveOneOut(estimator));
+        .leaveOneOut(estimator.equals("imputation") && imputationLeaveOneOut);
     // cs's event study against the year before entry throughout (R did's base_period = "universal"), as HonestDiD
     // wants it; the overall ATT, whose cells all use that base, is the same as with the varying base
     return (estimator.equals("cs") ? b.basePeriod(DidSpec.BasePeriod.UNIVERSAL) : b).build();
@@ -73,6 +80,8 @@ public final class RingEffects {
       SunAbraham.Result sa = new SunAbraham().run(sub, spec(estimator));
       tables = sa.did().tables();
       cov = EventCovariance.of(sa);
+    } else if (estimator.equals("cs")) {
+      tables = new CallawaySantAnna(CsOptions.defaults().withCr2(csCr2)).estimate(sub, spec(estimator)).tables();
     } else {
       tables = Estimators.byName(estimator).estimate(sub, spec(estimator)).tables();
     }

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
+import org.apache.commons.math3.linear.RealMatrix;
 import org.cercania.distance.RingBruteForceTest.Estimate;
 import org.cercania.distance.RingBruteForceTest.Unit;
 
@@ -22,9 +26,10 @@ import org.cercania.distance.RingBruteForceTest.Unit;
  * cell is the reference, 0, as R did's base_period = "universal" has it); aggte's simple and dynamic aggregations, the cells weighted by cohort
  * shares pg with the influence function of the estimated weights (wif); the analytic SE with the
  * influence functions summed by cluster, sqrt(sum over clusters of the squared sums) / n. R did
- * keeps balanced units only (panel = TRUE), so a unit missing a year is left out. With the
- * leave-out, a treated unit's dy is taken against the mean dy of its cohort's units outside its
- * cluster (its cohort's mean when no other cluster has any).
+ * keeps balanced units only (panel = TRUE), so a unit missing a year is left out. With CR2,
+ * the residuals dy - mean of a cohort's treated units in one cluster are multiplied by
+ * (I - H_cc)^(-1/2), H_cc = J / n_g the cluster's block of the cohort mean's hat matrix, by an
+ * eigendecomposition (left plain when the cluster holds the whole cohort).
  */
 final class DenseCs {
   /** ATT(g,t) (cohort as a year, t a period index) and its influence function over the balanced units. */
@@ -43,14 +48,14 @@ final class DenseCs {
   private final Map<Integer, Double> cohortShare = new HashMap<>();
   private final List<Cell> cells = new ArrayList<>();
 
-  private final boolean leaveOut;
+  private final boolean cr2;
 
   DenseCs(List<Unit> all) {
     this(all, false);
   }
 
-  DenseCs(List<Unit> all, boolean leaveOut) {
-    this.leaveOut = leaveOut;
+  DenseCs(List<Unit> all, boolean cr2) {
+    this.cr2 = cr2;
     units = all.stream().filter(u -> Arrays.stream(u.mean()).allMatch(m -> m != null)).toList();
     cohortOf = units.stream().mapToInt(u -> (int) classify(u)[1]).toArray();
     TreeSet<Integer> cohorts = new TreeSet<>();
@@ -94,10 +99,19 @@ final class DenseCs {
     double meanC = sumC / nC;
     double n1 = nG + nC;
     double[] psi = new double[n];
+    double[] residual = new double[n];
+    for (int i = 0; i < n; i++) {
+      if (cohortOf[i] == cohort) {
+        residual[i] = change(i, t, base) - meanG;
+      }
+    }
+    if (cr2) {
+      residual = cr2Adjusted(cohort, residual, (int) nG);
+    }
     for (int i = 0; i < n; i++) {
       double dy = change(i, t, base);
       if (cohortOf[i] == cohort) {
-        psi[i] = n / n1 * (dy - (leaveOut ? meanOutside(cohort, i, t, base, meanG) : meanG)) / (nG / n1);
+        psi[i] = n / n1 * residual[i] / (nG / n1);
       } else if (cohortOf[i] == 0) {
         psi[i] = -n / n1 * (dy - meanC) / (nC / n1);
       }
@@ -105,17 +119,38 @@ final class DenseCs {
     return new Cell(cohort, t, meanG - meanC, psi);
   }
 
-  /** The cohort's mean change over its units outside unit i's cluster ({@code all} when there are none). */
-  private double meanOutside(int cohort, int i, int t, int base, double all) {
-    double sum = 0;
-    int count = 0;
-    for (int j = 0; j < units.size(); j++) {
-      if (cohortOf[j] == cohort && !units.get(j).cluster().equals(units.get(i).cluster())) {
-        sum += change(j, t, base);
-        count++;
+  /** The cohort's residuals, each cluster's block multiplied by (I - J / nG)^(-1/2). */
+  private double[] cr2Adjusted(int cohort, double[] residual, int nG) {
+    double[] out = residual.clone();
+    Map<String, List<Integer>> byCluster = new TreeMap<>();
+    for (int i = 0; i < units.size(); i++) {
+      if (cohortOf[i] == cohort) {
+        byCluster.computeIfAbsent(units.get(i).cluster(), k -> new ArrayList<>()).add(i);
       }
     }
-    return count == 0 ? all : sum / count;
+    for (List<Integer> members : byCluster.values()) {
+      int m = members.size();
+      if (m == nG) {
+        continue;
+      }
+      RealMatrix a = new Array2DRowRealMatrix(m, m);
+      for (int r = 0; r < m; r++) {
+        for (int c = 0; c < m; c++) {
+          a.setEntry(r, c, (r == c ? 1.0 : 0.0) - 1.0 / nG);
+        }
+      }
+      EigenDecomposition eig = new EigenDecomposition(a);
+      RealMatrix inverseRoot = eig.getV().multiply(MatrixUtils.createRealDiagonalMatrix(
+          Arrays.stream(eig.getRealEigenvalues()).map(v -> 1 / Math.sqrt(v)).toArray())).multiply(eig.getVT());
+      for (int r = 0; r < m; r++) {
+        double s = 0;
+        for (int c = 0; c < m; c++) {
+          s += inverseRoot.getEntry(r, c) * residual[members.get(c)];
+        }
+        out[members.get(r)] = s;
+      }
+    }
+    return out;
   }
 
   private double change(int unit, int t, int base) {

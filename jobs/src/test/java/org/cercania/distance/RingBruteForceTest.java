@@ -34,8 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * unit's distances. Every ring estimate and SE of each robust estimator is reproduced to 1e-9 by a
  * dense computation from the panel's rows: cs's overall ATT and its dynamic event study with their
  * clustered SEs and the event study's full covariance (HonestDiD's inputs) ({@link DenseCs}: R did's att_gt
- * with a universal base period and aggte written out; with the leave-out, each treated
- * unit's change taken against the mean of its cohort's units in other clusters), imputation's ATT and its
+ * with a universal base period and aggte written out; with CR2, each cohort's residuals adjusted by
+ * (I - H_cc)^(-1/2) per cluster), imputation's ATT and its
  * tau::e event study with BJS's conservative clustered SEs ({@link DenseImputation}: didimputation
  * written out), Sun-Abraham's event-time coefficients, their full covariance, ATT and SE (fixest's
  * sunab as a dummy regression, below). The stacked twfe of all bands in one regression equals the
@@ -180,13 +180,13 @@ class RingBruteForceTest {
       assertEquals(denseCs.simple().se(), cs.se(), 1e-9, "cs SE band " + b);
       assertEventStudy(denseCs.dynamic(), cs.events(), "cs dynamic band " + b);
       assertEventCovariance(denseCs, cs.eventCovariance(), "cs band " + b);
-      RingEstimate csLoo = leaveOneOut.estimate("school", "y", b, "cs", sub, counts);
-      DenseCs denseCsLoo = new DenseCs(units, true);
-      assertEquals(denseCs.simple().value(), csLoo.estimate(), 1e-9, "cs ATT, leave-one-out, band " + b);
-      assertEquals(denseCsLoo.simple().se(), csLoo.se(), 1e-9, "cs SE, leave-one-out, band " + b);
-      assertTrue(csLoo.se() > cs.se(), "the leave-one-out cs SE is larger in band " + b + ": " + csLoo.se() + " vs " + cs.se());
-      assertEventStudy(denseCsLoo.dynamic(), csLoo.events(), "cs dynamic, leave-one-out, band " + b);
-      assertEventCovariance(denseCsLoo, csLoo.eventCovariance(), "cs, leave-one-out, band " + b);
+      RingEstimate csCr2 = leaveOneOut.estimate("school", "y", b, "cs", sub, counts);
+      DenseCs denseCsCr2 = new DenseCs(units, true);
+      assertEquals(denseCs.simple().value(), csCr2.estimate(), 1e-9, "cs ATT, CR2, band " + b);
+      assertEquals(denseCsCr2.simple().se(), csCr2.se(), 1e-9, "cs SE, CR2, band " + b);
+      assertTrue(csCr2.se() > cs.se(), "the CR2 cs SE is larger in band " + b + ": " + csCr2.se() + " vs " + cs.se());
+      assertEventStudy(denseCsCr2.dynamic(), csCr2.events(), "cs dynamic, CR2, band " + b);
+      assertEventCovariance(denseCsCr2, csCr2.eventCovariance(), "cs, CR2, band " + b);
       RingEstimate imp = effects.estimate("school", "y", b, "imputation", sub, counts);
       DenseImputation denseImputation = new DenseImputation(units);
       assertEquals(denseImputation.overall().value(), imp.estimate(), 1e-9, "imputation ATT band " + b);

@@ -48,15 +48,15 @@ import org.cercania.spark.JobGroup;
  * <p>Standard errors with a cluster column: analytic ones are sqrt(sum over clusters of the squared
  * cluster sums of psi) / n (R did itself only clusters through its bootstrap, which uses cluster
  * means of psi and n_clusters, as {@link MultiplierBootstrap} does); the pre-test's covariance uses
- * the same cluster sums. With {@link DidSpec#leaveOneOut()} (not in R did) the treated units' part
- * is taken against their cohort's other clusters ({@link InfluencePass}).
+ * the same cluster sums. With {@link CsOptions#cr2()} (not in R did) the treated units' part gets
+ * the CR2 adjustment of their cohort's mean ({@link InfluencePass}); the pre-test uses it too.
  */
 public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Result> {
   /** The table of the event study's covariance, its terms' prefix and its variance conventions. */
   public static final String COVARIANCE = "covariance";
   public static final String DYNAMIC_PREFIX = "dynamic::";
   public static final String SE_CONVENTION = "influence_function";
-  public static final String SE_CONVENTION_LOO = "influence_function_loo";
+  public static final String SE_CONVENTION_CR2 = "influence_function_cr2";
 
   private final CsOptions options;
 
@@ -88,8 +88,8 @@ public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Resu
 
   @Override
   protected Result fit(Dataset<Row> panel, DidSpec spec, List<String> notes) {
-    if (spec.leaveOneOut() && (spec.repeatedCrossSection() || !spec.covariates().isEmpty())) {
-      throw Errors.estimation(name(), "the leave-one-out variance is defined for panel data without covariates");
+    if (options.cr2() && (spec.repeatedCrossSection() || !spec.covariates().isEmpty())) {
+      throw Errors.estimation(name(), "the CR2 adjustment is defined for panel data without covariates");
     }
     SparkSession spark = panel.sparkSession();
     CsPanel prepared = JobGroup.run(spark, "cs: periods, cohorts and unit rows", () -> CsPanel.prepare(panel, spec, notes));
@@ -115,9 +115,9 @@ public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Resu
       int[] dynamic = dynamicTargets(targets);
       InfluencePass.Result inf = JobGroup.run(spark, "cs: influence functions" + (spec.bootstrap() > 0 ? " and bootstrap" : ""),
           () -> InfluencePass.run(est, targets, pre, dynamic, spec, options));
-      if (spec.leaveOneOut()) {
-        notes.add("leave-one-out variance: each treated unit's influence taken against its cohort's other "
-            + (spec.cluster() == null ? "units" : "clusters") + (inf.singleClusterCohorts == 0 ? ""
+      if (options.cr2()) {
+        notes.add("CR2 variance: the treated part of each " + (spec.cluster() == null ? "unit's" : "cluster's")
+            + " influence adjusted for its cohort's mean" + (inf.singleClusterCohorts == 0 ? ""
             : "; " + inf.singleClusterCohorts + " cohort(s) in one " + (spec.cluster() == null ? "unit" : "cluster") + " keep the plain residuals"));
       }
       TargetInference ci = new TargetInference(est, targets, inf, spec, options, notes);
@@ -125,7 +125,7 @@ public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Resu
       tables.put("att_gt", attGtTable(spark, est, estimated, targets, ci));
       tables.put("aggregates", aggregatesTable(spark, targets, nCells, ci));
       tables.put("pretest", pretestTable(spark, est, targets, pre, inf, ci, notes));
-      tables.put(COVARIANCE, covarianceTable(spark, est, targets, dynamic, inf, spec));
+      tables.put(COVARIANCE, covarianceTable(spark, est, targets, dynamic, inf, options.cr2()));
       DidResult did = new DidResult(name(), tables, notes, overall(targets, nCells, ci, est.n));
       return new Result(did, est.n, inf.clusters, bootstrapSd(targets, estimated, nCells, ci));
     } finally {
@@ -151,8 +151,8 @@ public final class CallawaySantAnna extends PanelEstimator<CallawaySantAnna.Resu
    * analytic se^2 (what HonestDiD takes from R did's aggte, inf.function$dynamic.inf.func.e).
    */
   private static Dataset<Row> covarianceTable(SparkSession spark, AttGt est, List<CsAggregation.Target> targets, int[] dynamic,
-      InfluencePass.Result inf, DidSpec spec) {
-    String convention = spec.leaveOneOut() ? SE_CONVENTION_LOO : SE_CONVENTION;
+      InfluencePass.Result inf, boolean cr2) {
+    String convention = cr2 ? SE_CONVENTION_CR2 : SE_CONVENTION;
     double n2 = (double) est.n * est.n;
     List<Row> rows = new ArrayList<>();
     for (int a = 0; a < dynamic.length; a++) {

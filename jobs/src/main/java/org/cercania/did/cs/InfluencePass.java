@@ -17,14 +17,16 @@ import scala.Tuple2;
  * targets (their full covariance) and, when bootstrapping,
  * all B draws sum_c xi_{c,b} Sbar_c as one B x T array (not B Spark jobs).
  *
- * <p>With {@link DidSpec#leaveOneOut()} the treated units' part of each cell's influence function
- * (om (dY - mean of the cohort's dY) / mean weight, without covariates) is taken against the mean of
- * their cohort's other clusters: summed over the units of cluster c in cohort g it is the plain sum
- * times W_g / (W_g - W_gc), W_g the cohort's weight and W_gc the cluster's share of it (CR3-type,
- * leave-one-cluster-out residuals; with one unit per cluster and equal weights n_g / (n_g - 1)). The
- * control part is unchanged. Clustered, this takes one more shuffle: psi is first summed by
- * (cluster, cohort), then by cluster. A cohort whose treated units all lie in one cluster has no
- * other clusters: its part stays plain, and the result counts such cohorts.
+ * <p>With {@link CsOptions#cr2()} the treated units' part of each cell's influence function
+ * (om (dY - mean of the cohort's dY) / mean weight, without covariates) gets Bell and McCaffrey's CR2
+ * adjustment for the cohort's weighted mean: the cluster's residuals times (I - H_cc)^(-1/2), H_cc
+ * the cluster's block of that mean's hat matrix (sqrt(w_i w_j) / W_g), which multiplies the cluster's
+ * sum by sqrt(W_g / (W_g - W_gc)), W_g the cohort's weight and W_gc the cluster's share of it
+ * (sqrt(n_g / (n_g - 1)) with one unit per cluster and equal weights; unbiased for the mean's variance
+ * when the clusters' sums are independent and alike). The control part is unchanged (its clusters
+ * are many). Clustered, this takes one more shuffle: psi is first summed by (cluster, cohort), then by
+ * cluster. A cohort whose treated units all lie in one cluster has no adjustment (H_cc = I): its part
+ * stays plain, and the result counts such cohorts.
  */
 final class InfluencePass {
   private InfluencePass() {}
@@ -44,7 +46,7 @@ final class InfluencePass {
     final double[] jointCross;
     final double[] boot;
     long clusters;
-    /** With the leave-out: treated cohorts whose units all lie in one cluster (their part kept plain). */
+    /** With CR2: treated cohorts whose units all lie in one cluster (their part kept plain). */
     long singleClusterCohorts;
     private final long seed;
     private final int draws;
@@ -241,12 +243,12 @@ final class InfluencePass {
     CsOptions.Multiplier kind = options.multiplier();
     JavaRDD<UnitRow> used = units.filter(u -> u.status == UnitRow.OK || (includeEarly && u.status == UnitRow.EARLY));
     Result zero = new Result(nt, pre.length, joint, seed, draws, kind);
-    if (spec.leaveOneOut()) {
+    if (options.cr2()) {
       double[] cohortWeight = new double[cohorts.length];
       for (int i = 0; i < cohorts.length; i++) {
         cohortWeight[i] = est.pg[i] * est.n;
       }
-      return leaveOut(used, cells, models, map, cohorts, p, cohortWeight, spec.cluster() != null, zero, pre);
+      return cr2(used, cells, models, map, cohorts, p, cohortWeight, spec.cluster() != null, zero, pre);
     }
     if (spec.cluster() == null) {
       return used.treeAggregate(zero, (acc, u) -> acc.add(u.cluster, psi(u, cells, models, map, cohorts, p), 1, pre),
@@ -266,11 +268,11 @@ final class InfluencePass {
   }
 
   /**
-   * The leave-out variant: per (cluster, cohort) the treated part T and the rest O of psi with the
-   * cluster's weight in the cohort; S_c = sum over its cohorts of f T + O, f = W_g / (W_g - W_gc)
+   * The CR2 variant: per (cluster, cohort) the treated part T and the rest O of psi with the
+   * cluster's weight in the cohort; S_c = sum over its cohorts of f T + O, f = sqrt(W_g / (W_g - W_gc))
    * (1 when the cluster holds the whole cohort). Unclustered, every unit is its own cluster.
    */
-  private static Result leaveOut(JavaRDD<UnitRow> used, GtCell[] cells, CellModel[] models, TargetMap map, int[] cohorts, int p,
+  private static Result cr2(JavaRDD<UnitRow> used, GtCell[] cells, CellModel[] models, TargetMap map, int[] cohorts, int p,
       double[] cohortWeight, boolean clustered, Result zero, int[] pre) {
     int nt = map.idx.length;
     if (!clustered) {
@@ -316,7 +318,7 @@ final class InfluencePass {
     if (gi >= 0) {
       double rest = cohortWeight[gi] - w;
       single = !(rest > 1e-12 * cohortWeight[gi]);
-      f = single ? 1 : cohortWeight[gi] / rest;
+      f = single ? 1 : Math.sqrt(cohortWeight[gi] / rest);
     }
     double[] out = new double[nt + 1];
     for (int t = 0; t < nt; t++) {

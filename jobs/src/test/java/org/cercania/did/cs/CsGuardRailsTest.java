@@ -143,11 +143,11 @@ class CsGuardRailsTest {
   }
 
   @Test
-  void theLeaveOutIsForPanelsWithoutCovariates(SparkSession spark) {
+  void cr2IsForPanelsWithoutCovariates(SparkSession spark) {
     SimPanel sim = SimPanel.make(3, 200, PERIODS, new int[] {0, 3, 4}, 0.3);
-    CercaniaException e = assertThrows(CercaniaException.class, () -> new CallawaySantAnna()
-        .run(frame(spark, sim.rows()), SimPanel.spec().covariates(List.of("w")).leaveOneOut(true).build()));
+    CercaniaException e = assertThrows(CercaniaException.class, () -> new CallawaySantAnna(CsOptions.defaults().withCr2(true))
+        .run(frame(spark, sim.rows()), SimPanel.spec().covariates(List.of("w")).build()));
     assertEquals("ESTIMATION", e.code());
-    assertEquals("cs: the leave-one-out variance is defined for panel data without covariates", e.getMessage());
+    assertEquals("cs: the CR2 adjustment is defined for panel data without covariates", e.getMessage());
   }
 }

@@ -75,25 +75,26 @@ class CsVariantsTest {
   }
 
   /**
-   * Without a cluster column the leave-out leaves out the unit: every SE equals the one clustered by
-   * unit (the brute force of RingBruteForceTest checks the clustered leave-out), estimates are
-   * unchanged and the simple aggregation's SE exceeds the plain one; weights and not-yet controls.
+   * Without a cluster column CR2 adjusts unit by unit: every SE equals the one clustered by unit
+   * (the brute force of RingBruteForceTest checks the clustered CR2), estimates are unchanged and the
+   * simple aggregation's SE exceeds the plain one; weights and not-yet controls.
    */
   @Test
-  void leaveOneOutWithoutClustersLeavesOutTheUnit(SparkSession spark) {
+  void cr2WithoutClustersAdjustsUnitByUnit(SparkSession spark) {
     Dataset<Row> panel = SIM.frame(spark);
     DidSpec.Builder b = SimPanel.spec().control(DidSpec.ControlGroup.NOT_YET).weights("w");
+    CallawaySantAnna withCr2 = new CallawaySantAnna(CsOptions.defaults().withCr2(true));
     Map<String, double[]> plain = aggregates(new CallawaySantAnna().run(panel, b.build()));
-    CallawaySantAnna.Result loo = new CallawaySantAnna().run(panel, b.leaveOneOut(true).build());
+    CallawaySantAnna.Result loo = withCr2.run(panel, b.build());
     Map<String, double[]> byUnit = aggregates(loo);
-    Map<String, double[]> clusteredById = aggregates(new CallawaySantAnna().run(panel, b.cluster("id").build()));
+    Map<String, double[]> clusteredById = aggregates(withCr2.run(panel, b.cluster("id").build()));
     assertEquals(plain.keySet(), byUnit.keySet());
     for (String k : byUnit.keySet()) {
       assertEquals(plain.get(k)[0], byUnit.get(k)[0], TOL, k);
       assertEquals(clusteredById.get(k)[1], byUnit.get(k)[1], TOL, k + " se");
     }
-    assertTrue(byUnit.get("simple/null")[1] > plain.get("simple/null")[1] * 1.001, "leave-out SE above the plain one");
-    assertTrue(loo.notes().stream().anyMatch(n -> n.startsWith("leave-one-out variance")), loo.notes().toString());
+    assertTrue(byUnit.get("simple/null")[1] > plain.get("simple/null")[1] * 1.001, "CR2 SE above the plain one");
+    assertTrue(loo.notes().stream().anyMatch(n -> n.startsWith("CR2 variance")), loo.notes().toString());
   }
 
   private static Map<String, double[]> aggregates(CallawaySantAnna.Result r) {
