@@ -52,6 +52,8 @@ class DidCommandTest {
     assertEquals("cercania did: error [USAGE]: option --event-min has value '2', expected below --event-max 1\n", order.err());
     Console.Run convention = did(out, "--estimator", "twfe", "--se-convention", "hc1");
     assertTrue(convention.err().contains("option --se-convention has value 'hc1', expected one of fixest_default,"), convention.err());
+    Console.Run cr2 = did(out, "--estimator", "twfe", "--cr2");
+    assertEquals("cercania did: error [USAGE]: --cr2 applies to --estimator cs only (got twfe)\n", cr2.err());
   }
 
   /**
