@@ -164,7 +164,7 @@ class RingBruteForceTest {
     Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
     RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false);
-    RingEffects leaveOneOut = new RingEffects(DidSpec.ControlGroup.NEVER, true, true);
+    RingEffects refined = new RingEffects(DidSpec.ControlGroup.NEVER, true, true); // imputation's leave-out, cs's CR2
     Map<String, FixedEffectsRegression.Fit> stacked = StackedTwfe.fit(est);
     boolean sharedCells = false;
     for (int band = 0; band < DESIGN.bands(); band++) {
@@ -175,18 +175,10 @@ class RingBruteForceTest {
       assertTrue(units.stream().anyMatch(u -> (int) classify(u)[1] > 0 && java.util.Arrays.asList(u.mean()).contains(null)),
           "an unbalanced treated unit in band " + b);
       RingEstimate cs = effects.estimate("school", "y", b, "cs", sub, counts);
-      DenseCs denseCs = new DenseCs(units);
-      assertEquals(denseCs.simple().value(), cs.estimate(), 1e-9, "cs ATT band " + b);
-      assertEquals(denseCs.simple().se(), cs.se(), 1e-9, "cs SE band " + b);
-      assertEventStudy(denseCs.dynamic(), cs.events(), "cs dynamic band " + b);
-      assertEventCovariance(denseCs, cs.eventCovariance(), "cs band " + b);
-      RingEstimate csCr2 = leaveOneOut.estimate("school", "y", b, "cs", sub, counts);
-      DenseCs denseCsCr2 = new DenseCs(units, true);
-      assertEquals(denseCs.simple().value(), csCr2.estimate(), 1e-9, "cs ATT, CR2, band " + b);
-      assertEquals(denseCsCr2.simple().se(), csCr2.se(), 1e-9, "cs SE, CR2, band " + b);
+      assertCs(new DenseCs(units), cs, "cs band " + b);
+      RingEstimate csCr2 = refined.estimate("school", "y", b, "cs", sub, counts);
+      assertCs(new DenseCs(units, true), csCr2, "cs, CR2, band " + b);
       assertTrue(csCr2.se() > cs.se(), "the CR2 cs SE is larger in band " + b + ": " + csCr2.se() + " vs " + cs.se());
-      assertEventStudy(denseCsCr2.dynamic(), csCr2.events(), "cs dynamic, CR2, band " + b);
-      assertEventCovariance(denseCsCr2, csCr2.eventCovariance(), "cs, CR2, band " + b);
       RingEstimate imp = effects.estimate("school", "y", b, "imputation", sub, counts);
       DenseImputation denseImputation = new DenseImputation(units);
       assertEquals(denseImputation.overall().value(), imp.estimate(), 1e-9, "imputation ATT band " + b);
@@ -196,7 +188,7 @@ class RingBruteForceTest {
       // (Stata did_imputation's) and an observation-level one differ, so the brute force below tells them apart
       sharedCells |= units.stream().filter(u -> (int) classify(u)[1] > 0).collect(java.util.stream.Collectors.groupingBy(
           u -> u.cluster() + "/" + classify(u)[1], java.util.stream.Collectors.counting())).values().stream().anyMatch(n -> n > 1);
-      RingEstimate loo = leaveOneOut.estimate("school", "y", b, "imputation", sub, counts);
+      RingEstimate loo = refined.estimate("school", "y", b, "imputation", sub, counts);
       DenseImputation denseLoo = new DenseImputation(units, true);
       assertEquals(denseLoo.overall().value(), loo.estimate(), 1e-9, "imputation ATT, leave-one-out, band " + b);
       assertEquals(denseLoo.overall().se(), loo.se(), 1e-9, "imputation SE, leave-one-out, band " + b);
@@ -266,6 +258,14 @@ class RingBruteForceTest {
       assertTrue(crit > 1.96 && crit < new org.apache.commons.math3.distribution.NormalDistribution()
           .inverseCumulativeProbability(1 - 0.025 / DESIGN.bands()) + 0.01, "sup-t between pointwise and Bonferroni: " + crit);
     }
+  }
+
+  /** cs's ATT, SE, dynamic event study and its covariance against the dense computation, to 1e-9. */
+  static void assertCs(DenseCs dense, RingEstimate got, String what) {
+    assertEquals(dense.simple().value(), got.estimate(), 1e-9, what + ": ATT");
+    assertEquals(dense.simple().se(), got.se(), 1e-9, what + ": SE");
+    assertEventStudy(dense.dynamic(), got.events(), what + ": dynamic");
+    assertEventCovariance(dense, got.eventCovariance(), what);
   }
 
   /**
