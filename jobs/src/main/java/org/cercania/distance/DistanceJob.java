@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,7 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.cercania.did.fe.FixedEffectsRegression;
 import org.cercania.errors.CercaniaException;
-import org.cercania.errors.Errors;
+import org.cercania.spark.SideBySide;
 import org.cercania.estimate.Truth;
 import org.cercania.io.Manifest;
 import org.cercania.io.Progress;
@@ -71,8 +70,8 @@ public final class DistanceJob {
     Progress progress = new Progress("distance");
     Dataset<Row> panel = run.read(spark, layout.panel(), "panel");
     Dataset<Row> units = design.units(panel).persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, Long> byStatus = new LinkedHashMap<>();
-    for (Row r : units.groupBy("family", "status").count().orderBy("family", "status").collectAsList()) {
+    Map<String, Long> byStatus = new TreeMap<>();
+    for (Row r : units.groupBy("family", "status").count().collectAsList()) {
       byStatus.put(r.getString(0) + "." + r.getString(1), r.getLong(2));
     }
     progress.step("units by family and status " + byStatus, units.count());
@@ -175,7 +174,7 @@ public final class DistanceJob {
       })));
       List<RingEstimate> results = new ArrayList<>();
       for (Map.Entry<String, Future<RingEffects.JointBins>> f : futures.entrySet()) {
-        RingEffects.JointBins jb = await(f.getValue());
+        RingEffects.JointBins jb = SideBySide.await(f.getValue());
         if (jb != null) {
           results.addAll(jb.bins());
           crits.put(f.getKey() + "/imputation", jb.uniformCrit());
@@ -253,7 +252,7 @@ public final class DistanceJob {
         }
       }
       for (Future<RingEstimate> f : futures) {
-        RingEstimate r = await(f);
+        RingEstimate r = SideBySide.await(f);
         if (r != null) {
           results.add(r);
         }
@@ -262,18 +261,6 @@ public final class DistanceJob {
       return results;
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /** The future's value: its failure rethrown as it was, an interruption as an estimation error. */
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Errors.estimation("distance", "interrupted");
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
   }
 }

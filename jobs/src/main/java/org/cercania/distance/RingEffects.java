@@ -92,11 +92,13 @@ public final class RingEffects {
       Row simple = tables.get("aggregates").filter(col("aggregation").equalTo("simple").and(col("key").isNull())).first();
       est = simple.getAs("estimate");
       se = simple.isNullAt(simple.fieldIndex("se")) ? Double.NaN : simple.<Double>getAs("se");
+      // the library's tables are local (driver-side) frames: filtered here and sorted in Java, without a Spark job
       for (Row r : tables.get("aggregates").filter(col("aggregation").equalTo("dynamic").and(col("key").isNotNull()))
-          .orderBy("key").collectAsList()) {
+          .collectAsList()) {
         events.add(new RingEstimate.EventTerm(r.<Integer>getAs("key"), r.getAs("estimate"),
             r.isNullAt(r.fieldIndex("se")) ? Double.NaN : r.<Double>getAs("se")));
       }
+      events.sort((a, b) -> Integer.compare(a.e(), b.e()));
       cov = EventCovariance.ofCs(events, tables.get(CallawaySantAnna.COVARIANCE).collectAsList());
     } else {
       String att = estimator.equals("twfe") ? "treat_post" : "ATT";

@@ -6,9 +6,11 @@ import static org.apache.spark.sql.functions.sum;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -24,6 +26,7 @@ import org.cercania.io.Progress;
 import org.cercania.io.Run;
 import org.cercania.io.TableSchema;
 import org.cercania.panel.Outcome;
+import org.cercania.spark.SideBySide;
 
 /**
  * Diagnostics of the inner-ring design, written beside the estimates for notebook 4:
@@ -39,6 +42,8 @@ import org.cercania.panel.Outcome;
  */
 public final class Diagnostics {
   static final String PRETEST = "leads_jointly_zero";
+  /** Outcomes decomposed at once. */
+  private static final int BACON_THREADS = 3;
 
   private final SparkSession spark;
   private final Run run;
@@ -68,26 +73,43 @@ public final class Diagnostics {
     }
     List<Row> bacon = new ArrayList<>();
     ObjectNode section = Manifest.newSection();
+    // The outcomes' decompositions are independent small Spark jobs: run a few side by side.
+    Map<Outcome, Callable<Object>> work = new LinkedHashMap<>();
     for (Outcome o : Outcome.values()) {
-      if (o.placebo()) {
-        continue;
-      }
-      try {
-        GoodmanBacon.Result res = new GoodmanBacon().run(unitYearMeans(panel, o.id()), DidSpec.builder("unit_id", "year", "cohort", "value").build());
-        double coefficient = 0;
-        for (GoodmanBacon.Comparison c : res.comparisons()) {
-          bacon.add(RowFactory.create(o.family(), o.id(), c.type(), c.treated(), c.control(), c.estimate(), c.weight()));
-          coefficient += c.estimate() * c.weight();
-        }
-        progress.info(String.format(Locale.ROOT, "bacon %-26s %d comparisons, TWFE inner-ring coefficient %.4f", o.id(),
-            res.comparisons().size(), coefficient));
-      } catch (CercaniaException ex) {
-        progress.info("bacon " + o.id() + " left out: " + ex.getMessage());
-        section.put("bacon_left_out." + o.id(), ex.getMessage());
+      if (!o.placebo()) {
+        work.put(o, () -> {
+          try {
+            return new GoodmanBacon().run(unitYearMeans(panel, o.id()), DidSpec.builder("unit_id", "year", "cohort", "value").build());
+          } catch (CercaniaException ex) {
+            return ex;
+          }
+        });
       }
     }
-    long nb = run.write(spark.createDataFrame(bacon, TableSchema.load("bacon_by_outcome").structType()), run.layout().result("bacon"), null);
-    long np = run.write(spark.createDataFrame(pretests, TableSchema.load("pretests").structType()), run.layout().result("pretests"), null);
+    for (Map.Entry<Outcome, Object> e : SideBySide.run(work, BACON_THREADS).entrySet()) {
+      Outcome o = e.getKey();
+      if (e.getValue() instanceof CercaniaException ex) {
+        progress.info("bacon " + o.id() + " left out: " + ex.getMessage());
+        section.put("bacon_left_out." + o.id(), ex.getMessage());
+        continue;
+      }
+      GoodmanBacon.Result res = (GoodmanBacon.Result) e.getValue();
+      double coefficient = 0;
+      for (GoodmanBacon.Comparison c : res.comparisons()) {
+        bacon.add(RowFactory.create(o.family(), o.id(), c.type(), c.treated(), c.control(), c.estimate(), c.weight()));
+        coefficient += c.estimate() * c.weight();
+      }
+      progress.info(String.format(Locale.ROOT, "bacon %-26s %d comparisons, TWFE inner-ring coefficient %.4f", o.id(),
+          res.comparisons().size(), coefficient));
+    }
+    Map<String, Callable<Long>> writes = new LinkedHashMap<>();
+    writes.put("bacon", () -> run.write(spark.createDataFrame(bacon, TableSchema.load("bacon_by_outcome").structType()),
+        run.layout().result("bacon"), null));
+    writes.put("pretests", () -> run.write(spark.createDataFrame(pretests, TableSchema.load("pretests").structType()),
+        run.layout().result("pretests"), null));
+    Map<String, Long> written = SideBySide.run(writes, 2);
+    long nb = written.get("bacon");
+    long np = written.get("pretests");
     progress.step("wrote results/bacon and results/pretests", nb + np);
     section.put("bacon_rows", nb);
     section.put("pretests", np);

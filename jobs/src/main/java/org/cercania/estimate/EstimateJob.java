@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -26,6 +28,7 @@ import org.cercania.io.Run;
 import org.cercania.io.RunLayout;
 import org.cercania.io.TableSchema;
 import org.cercania.panel.Outcome;
+import org.cercania.spark.SideBySide;
 
 /**
  * The estimate stage: for every outcome of the panel, two-way fixed effects by distance ring (unit
@@ -116,8 +119,12 @@ public final class EstimateJob {
     events.sort(order.thenComparingInt(r -> r.getInt(2)));
     Dataset<Row> est = spark.createDataFrame(estimates, TableSchema.load("estimates").structType());
     Dataset<Row> ev = spark.createDataFrame(events, TableSchema.load("event_study").structType());
-    long n = run.write(est, layout.result("estimates"), "estimates");
-    long m = run.write(ev, layout.result("event_study"), "event_study");
+    Map<String, Callable<Long>> writes = new LinkedHashMap<>();
+    writes.put("estimates", () -> run.write(est, layout.result("estimates"), "estimates"));
+    writes.put("event_study", () -> run.write(ev, layout.result("event_study"), "event_study"));
+    Map<String, Long> written = SideBySide.run(writes, 2);
+    long n = written.get("estimates");
+    long m = written.get("event_study");
     progress.step("wrote results/estimates and results/event_study", n + m);
     for (Row r : est.collectAsList()) {
       progress.info(describe(r));

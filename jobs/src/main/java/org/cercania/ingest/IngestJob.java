@@ -27,10 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -40,6 +37,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.storage.StorageLevel;
 import org.cercania.errors.Errors;
+import org.cercania.spark.SideBySide;
 import org.cercania.io.Manifest;
 import org.cercania.io.Pointer;
 import org.cercania.io.Progress;
@@ -61,6 +59,9 @@ public final class IngestJob {
   public static final List<String> ORDER = List.of("districts", "population", "centers", "schools", "school_years", "survey",
       "femicides", "hospitalizations");
 
+  /** Keys of the rejects and fixes writes beside the sources' (no source has these names). */
+  private static final String REJECTS = "rejects";
+  private static final String FIXES = "fixes";
   private final SparkSession spark;
   private final RunLayout layout;
   private final Run run;
@@ -224,17 +225,6 @@ public final class IngestJob {
     section.put("study", run.study());
     section.put("as_of", run.asOf() == null ? "" : run.asOf().toString());
     ObjectNode sources = section.putObject("sources");
-    // The curated tables are independent Delta commits: written concurrently (Spark runs the jobs
-    // side by side, which overlaps their file-system latency).
-    Map<String, Long> written = writeConcurrently(checked);
-    for (Checked c : checked.values()) {
-      SourceResult r = c.result();
-      if (written.get(r.source()) + c.afterAsOf() != r.accepted()) {
-        throw Errors.reconciliation(r.source(), r.read(), written.get(r.source()), r.rejected());
-      }
-      manifestEntry(sources.putObject(r.source()), r).put("rows_after_as_of", c.afterAsOf());
-      progress.step("wrote curated/" + r.source(), written.get(r.source()));
-    }
     Dataset<Row> rejects = null;
     Dataset<Row> fixes = null;
     for (Checked c : checked.values()) {
@@ -243,14 +233,33 @@ public final class IngestJob {
       Dataset<Row> fx = fixRows(c.rows(), c.result().source(), c.result().file());
       fixes = fixes == null ? fx : fixes.unionByName(fx);
     }
-    long n = writeBySource(layout.rejects(), rejects, results);
+    // The curated tables, rejects and fixes are independent Delta commits: written concurrently (Spark
+    // runs the jobs side by side, which overlaps their file-system latency).
+    Map<String, Callable<Long>> writes = new LinkedHashMap<>();
+    for (Checked c : checked.values()) {
+      writes.put(c.result().source(), () -> run.write(c.known(), layout.curated(c.result().source()), null));
+    }
+    Dataset<Row> allRejects = rejects;
+    Dataset<Row> allFixes = fixes;
+    writes.put(REJECTS, () -> writeBySource(layout.rejects(), allRejects, results));
+    writes.put(FIXES, () -> writeBySource(layout.fixes(), allFixes, results));
+    Map<String, Long> written = SideBySide.run(writes, 4);
+    for (Checked c : checked.values()) {
+      SourceResult r = c.result();
+      if (written.get(r.source()) + c.afterAsOf() != r.accepted()) {
+        throw Errors.reconciliation(r.source(), r.read(), written.get(r.source()), r.rejected());
+      }
+      manifestEntry(sources.putObject(r.source()), r).put("rows_after_as_of", c.afterAsOf());
+      progress.step("wrote curated/" + r.source(), written.get(r.source()));
+    }
+    long n = written.get(REJECTS);
     long expected = results.stream().mapToLong(SourceResult::rejected).sum();
     if (n != expected) {
       throw Errors.reconciliation("rejects", expected, 0, n);
     }
     progress.step("wrote rejects", n);
     long fixEntries = checked.values().stream().mapToLong(Checked::fixEntries).sum();
-    long f = writeBySource(layout.fixes(), fixes, results);
+    long f = written.get(FIXES);
     if (f != fixEntries) {
       throw Errors.reconciliation("fixes", fixEntries, f, 0);
     }
@@ -282,31 +291,6 @@ public final class IngestJob {
     ObjectNode br = s.putObject("rejected_by_reason");
     r.byReason().forEach(br::put);
     return s;
-  }
-
-  private Map<String, Long> writeConcurrently(Map<String, Checked> checked) {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(4, checked.size()));
-    try {
-      Map<String, Future<Long>> futures = new LinkedHashMap<>();
-      for (Checked c : checked.values()) {
-        String source = c.result().source();
-        futures.put(source, pool.submit(() -> run.write(c.known(), layout.curated(source), null)));
-      }
-      Map<String, Long> written = new LinkedHashMap<>();
-      for (Map.Entry<String, Future<Long>> f : futures.entrySet()) {
-        try {
-          written.put(f.getKey(), f.getValue().get());
-        } catch (ExecutionException e) {
-          throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while writing curated tables", e);
-        }
-      }
-      return written;
-    } finally {
-      pool.shutdown();
-    }
   }
 
   private boolean hasUbigeoRule(TableSchema contract) {

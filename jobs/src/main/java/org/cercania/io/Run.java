@@ -136,7 +136,28 @@ public record Run(RunLayout layout, String study, String runId, LocalDate asOf) 
     } catch (Exception e) {
       throw Errors.output(new java.io.File(path).toPath(), String.valueOf(e.getMessage()).split("\n")[0], e);
     }
-    return spark.read().format("delta").load(path).filter(scope).count();
+    Long committed = rowsCommitted(spark, path);
+    return committed != null ? committed : spark.read().format("delta").load(path).filter(scope).count();
+  }
+
+  /**
+   * The rows this run's latest commit to the Delta table at {@code path} wrote (its commit's numOutputRows: the
+   * commit replaced every row of the run in scope, so these are the run's rows now in scope), read from the
+   * table's history without scanning it; null when the history holds no such metric (metrics disabled).
+   */
+  private Long rowsCommitted(SparkSession spark, String path) {
+    Long rows = null;
+    long version = -1;
+    for (Row h : io.delta.tables.DeltaTable.forPath(spark, path).history(20).select("version", "userMetadata", "operationMetrics")
+        .collectAsList()) {
+      java.util.Map<String, String> metrics = h.isNullAt(2) ? null : h.getJavaMap(2);
+      if (runId.equals(h.getString(1)) && h.getLong(0) > version) {
+        version = h.getLong(0);
+        String n = metrics == null ? null : metrics.get("numOutputRows");
+        rows = n == null ? null : Long.valueOf(n);
+      }
+    }
+    return rows;
   }
 
 }

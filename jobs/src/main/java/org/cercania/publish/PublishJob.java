@@ -1,6 +1,9 @@
 package org.cercania.publish;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -26,6 +31,7 @@ import org.cercania.io.Manifest;
 import org.cercania.io.Progress;
 import org.cercania.io.Run;
 import org.cercania.io.TableSchema;
+import org.cercania.spark.SideBySide;
 
 /**
  * The publish stage: the run's snapshot for readers without Delta, as plain Parquet under
@@ -38,6 +44,8 @@ import org.cercania.io.TableSchema;
  */
 public final class PublishJob {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Published tables written at once. */
+  private static final int WRITERS = 3;
 
   /** How publish treats the run: the small-cell threshold, the event window (to count units per event time), the pointer rule. */
   public record Rules(long minCellUnits, int eventMin, int eventMax, boolean alwaysCurrent) {}
@@ -65,29 +73,40 @@ public final class PublishJob {
 
     Dataset<Row> est = CellSuppression.withEstimateUnits(run.read(spark, run.layout().result("estimates"), "estimate"), panel,
         List.of("ring1", "ring2", "ring3"));
-    write(est, "estimates", "published_estimates", staging, rows, suppressed, progress);
+    Map<String, Callable<long[]>> writes = new LinkedHashMap<>();
+    writes.put("estimates", () -> write(est, "estimates", "published_estimates", staging));
     Dataset<Row> ev = CellSuppression.withEventUnits(run.read(spark, run.layout().result("event_study"), "estimate"), panel,
         rules.eventMin(), rules.eventMax());
-    write(ev, "event_study", "published_event_study", staging, rows, suppressed, progress);
+    writes.put("event_study", () -> write(ev, "event_study", "published_event_study", staging));
     // The effects by distance: a cell is identified by the band's treated units (n_treated); the event studies and
     // HonestDiD inputs, which have no count of their own, get their band's from ring_effects.
     Dataset<Row> ringEffects = run.readIfPresent(spark, run.layout().result("ring_effects"));
     for (String table : List.of("ring_effects", "ring_event_study", "ring_honest_did", "distance_curve")) {
-      Dataset<Row> d = run.readIfPresent(spark, run.layout().result(table));
-      if (d != null) {
-        if (table.equals("ring_event_study") || table.equals("ring_honest_did")) {
-          d = ringEffects == null ? d.withColumn("n_treated", lit(0L))
-              : CellSuppression.withRingUnits(d, ringEffects);
-        }
-        write(d, table, "published_" + table, staging, rows, suppressed, progress);
+      Dataset<Row> read = run.readIfPresent(spark, run.layout().result(table));
+      if (read != null) {
+        Dataset<Row> d = !table.equals("ring_event_study") && !table.equals("ring_honest_did") ? read
+            : ringEffects == null ? read.withColumn("n_treated", lit(0L)) : CellSuppression.withRingUnits(read, ringEffects);
+        writes.put(table, () -> write(d, table, "published_" + table, staging));
       }
     }
     if (truthFile != null) {
       Dataset<Row> truth = TableSchema.load("truth").conform(Inputs.readTable(spark, truthFile, "csv"));
-      write(truth, "truth", "published_truth", staging, rows, suppressed, progress);
+      writes.put("truth", () -> write(truth, "truth", "published_truth", staging));
     }
     for (Map.Entry<String, Dataset<Row>> t : AnalystTables.build(spark, run, panel, progress).entrySet()) {
-      write(t.getValue(), t.getKey(), AnalystTables.contract(t.getKey()), staging, rows, suppressed, progress);
+      writes.put(t.getKey(), () -> write(t.getValue(), t.getKey(), AnalystTables.contract(t.getKey()), staging));
+    }
+    // Independent Parquet files: written a few at a time; counted and reported in the order above.
+    for (Map.Entry<String, long[]> w : SideBySide.run(writes, WRITERS).entrySet()) {
+      String name = w.getKey();
+      long n = w.getValue()[0];
+      long s = w.getValue()[1];
+      rows.put(name, n);
+      if (s >= 0) {
+        suppressed.put(name, s);
+      }
+      progress.step("published " + name + (s > 0 ? " (" + s + " rows with cells from fewer than " + rules.minCellUnits()
+          + " units, suppressed)" : ""), n);
     }
     section.put("min_cell_units", rules.minCellUnits());
     section.put("snapshot", Snapshot.dir(run.out(), run.runId()));
@@ -120,9 +139,11 @@ public final class PublishJob {
     progress.done();
   }
 
-  /** Suppresses small cells, conforms to {@code contract}, writes Parquet to {@code staging/<name>} and counts it in the manifest. */
-  private void write(Dataset<Row> frame, String name, String contract, String staging, ObjectNode rows,
-      ObjectNode suppressed, Progress progress) {
+  /**
+   * Suppresses small cells, conforms to {@code contract}, writes Parquet to {@code staging/<name>}; returns the rows
+   * written and, of them, the suppressed ones (-1 when the table has no suppression mark).
+   */
+  private long[] write(Dataset<Row> frame, String name, String contract, String staging) {
     TableSchema c = TableSchema.load(contract);
     Dataset<Row> t = c.conform(CellSuppression.apply(frame, c, rules.minCellUnits()));
     if (!c.runColumns().isEmpty()) {
@@ -130,15 +151,10 @@ public final class PublishJob {
     }
     t.coalesce(1).write().parquet(staging + "/" + name);
     Dataset<Row> back = spark.read().parquet(staging + "/" + name);
-    long n = back.count();
     boolean marked = List.of(back.columns()).contains(CellSuppression.SUPPRESSED);
-    long s = marked ? back.filter(CellSuppression.SUPPRESSED).count() : 0;
-    rows.put(name, n);
-    if (marked) {
-      suppressed.put(name, s);
-    }
-    progress.step("published " + name + (s > 0 ? " (" + s + " rows with cells from fewer than " + rules.minCellUnits()
-        + " units, suppressed)" : ""), n);
+    // rows and suppressed rows in one pass over what was written
+    Row counts = back.agg(count(lit(1)), marked ? count(when(col(CellSuppression.SUPPRESSED), lit(1))) : lit(-1L)).first();
+    return new long[] {counts.getLong(0), ((Number) counts.get(1)).longValue()};
   }
 
   /** True when {@code run}'s as-of date is before that of the snapshot {@code current} (which then stays current). */

@@ -73,6 +73,27 @@ class RunTablesTest {
     assertEquals(Map.of("t", List.of(1L)), history(spark, out, "run-b").versions());
   }
 
+  /** The rows a write reports come from its commit's metrics, or from a count when the table keeps none. */
+  @Test
+  void aWriteReportsTheRunsRowsWithOrWithoutCommitMetrics(SparkSession spark, @TempDir Path dir) {
+    String out = dir.toString();
+    Run a = new Run(new RunLayout(out), "s", "run-a", null);
+    Run b = new Run(new RunLayout(out), "s", "run-b", null);
+    String key = "spark.databricks.delta.history.metricsEnabled";
+    for (String metrics : List.of("true", "false")) {
+      String path = out + "/t-" + metrics;
+      spark.conf().set(key, metrics);
+      try {
+        assertEquals(3, a.write(rows(spark, "x", 1.0, "y", 2.0, "z", 3.0), path, null));
+        assertEquals(1, b.write(rows(spark, "x", 9.0), path, null));
+        assertEquals(0, a.write(rows(spark), path, null), "an empty write leaves the run no rows");
+        assertEquals(List.of("[s,run-b,x,9.0]"), content(spark, path));
+      } finally {
+        spark.conf().unset(key);
+      }
+    }
+  }
+
   /** A first write killed before its commit leaves a _delta_log without one: that is no table, and the next write succeeds. */
   @Test
   void aLogWithoutACommitIsNoTableAndTheNextWriteSucceeds(SparkSession spark, @TempDir Path dir) throws Exception {
