@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -161,20 +159,19 @@ public final class DistanceJob {
     counts(est).forEach((key, c) -> byOutcome.computeIfAbsent(key.substring(0, key.indexOf('/')), o -> new TreeMap<>())
         .put(Integer.parseInt(key.substring(key.indexOf('/') + 1)), c));
     progress.step("estimation panel (outcome x unit x year, treated and comparison units)", est.count());
-    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
     try {
-      Map<String, Future<RingEffects.JointBins>> futures = new LinkedHashMap<>();
-      byOutcome.forEach((outcome, counts) -> futures.put(outcome, pool.submit(() -> {
+      Map<String, Callable<RingEffects.JointBins>> work = new LinkedHashMap<>();
+      byOutcome.forEach((outcome, counts) -> work.put(outcome, () -> {
         try {
           return effects.estimateBins(family, outcome, est.filter(col("outcome").equalTo(outcome)), counts);
         } catch (CercaniaException ex) {
           progress.info("no imputation curve for " + outcome + ": " + ex.getMessage());
           return null;
         }
-      })));
+      }));
       List<RingEstimate> results = new ArrayList<>();
-      for (Map.Entry<String, Future<RingEffects.JointBins>> f : futures.entrySet()) {
-        RingEffects.JointBins jb = SideBySide.await(f.getValue());
+      for (Map.Entry<String, RingEffects.JointBins> f : SideBySide.run(work, PARALLEL).entrySet()) {
+        RingEffects.JointBins jb = f.getValue();
         if (jb != null) {
           results.addAll(jb.bins());
           crits.put(f.getKey() + "/imputation", jb.uniformCrit());
@@ -184,7 +181,6 @@ public final class DistanceJob {
           results.size());
       return results;
     } finally {
-      pool.shutdownNow();
       est.unpersist();
     }
   }
@@ -230,37 +226,31 @@ public final class DistanceJob {
   }
 
   private List<RingEstimate> estimateAll(Dataset<Row> est, Map<String, long[]> counts, List<String> estimators, Progress progress) {
-    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
-    try {
-      List<Future<RingEstimate>> futures = new ArrayList<>();
-      List<RingEstimate> results = new ArrayList<>();
-      // No band with a treated unit (a tiny or degenerate sample): nothing to estimate, and no twfe regression to fit.
-      Map<String, FixedEffectsRegression.Fit> twfe =
-          estimators.contains("twfe") && !counts.isEmpty() ? StackedTwfe.fit(est) : Map.of();
-      for (Map.Entry<String, long[]> e : counts.entrySet()) {
-        String outcome = e.getKey().substring(0, e.getKey().indexOf('/'));
-        int band = Integer.parseInt(e.getKey().substring(e.getKey().indexOf('/') + 1));
-        String family = Outcome.byId(outcome).family();
-        Dataset<Row> sub = est.filter(col("outcome").equalTo(outcome)
-            .and(col("band").equalTo(band).or(col("band").equalTo(RingDesign.CONTROL))));
-        for (String estimator : estimators) {
-          if (estimator.equals("twfe")) {
-            results.add(StackedTwfe.estimate(twfe, family, outcome, band, e.getValue()));
-          } else {
-            futures.add(pool.submit(() -> attempt(family, outcome, band, estimator, sub, e.getValue(), progress)));
-          }
+    List<RingEstimate> results = new ArrayList<>();
+    Map<String, Callable<RingEstimate>> work = new LinkedHashMap<>();
+    // No band with a treated unit (a tiny or degenerate sample): nothing to estimate, and no twfe regression to fit.
+    Map<String, FixedEffectsRegression.Fit> twfe =
+        estimators.contains("twfe") && !counts.isEmpty() ? StackedTwfe.fit(est) : Map.of();
+    for (Map.Entry<String, long[]> e : counts.entrySet()) {
+      String outcome = e.getKey().substring(0, e.getKey().indexOf('/'));
+      int band = Integer.parseInt(e.getKey().substring(e.getKey().indexOf('/') + 1));
+      String family = Outcome.byId(outcome).family();
+      Dataset<Row> sub = est.filter(col("outcome").equalTo(outcome)
+          .and(col("band").equalTo(band).or(col("band").equalTo(RingDesign.CONTROL))));
+      for (String estimator : estimators) {
+        if (estimator.equals("twfe")) {
+          results.add(StackedTwfe.estimate(twfe, family, outcome, band, e.getValue()));
+        } else {
+          work.put(e.getKey() + "/" + estimator, () -> attempt(family, outcome, band, estimator, sub, e.getValue(), progress));
         }
       }
-      for (Future<RingEstimate> f : futures) {
-        RingEstimate r = SideBySide.await(f);
-        if (r != null) {
-          results.add(r);
-        }
-      }
-      progress.step("estimated " + counts.size() + " outcome x band panels with " + estimators, results.size());
-      return results;
-    } finally {
-      pool.shutdownNow();
     }
+    for (RingEstimate r : SideBySide.run(work, PARALLEL).values()) {
+      if (r != null) {
+        results.add(r);
+      }
+    }
+    progress.step("estimated " + counts.size() + " outcome x band panels with " + estimators, results.size());
+    return results;
   }
 }
