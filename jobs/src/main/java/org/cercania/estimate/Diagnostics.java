@@ -74,26 +74,27 @@ public final class Diagnostics {
     List<Row> bacon = new ArrayList<>();
     ObjectNode section = Manifest.newSection();
     // The outcomes' decompositions are independent small Spark jobs: run a few side by side.
-    Map<Outcome, Callable<Object>> work = new LinkedHashMap<>();
+    Map<Outcome, Callable<Decomposition>> work = new LinkedHashMap<>();
     for (Outcome o : Outcome.values()) {
       if (!o.placebo()) {
         work.put(o, () -> {
           try {
-            return new GoodmanBacon().run(unitYearMeans(panel, o.id()), DidSpec.builder("unit_id", "year", "cohort", "value").build());
+            return new Decomposition(
+                new GoodmanBacon().run(unitYearMeans(panel, o.id()), DidSpec.builder("unit_id", "year", "cohort", "value").build()), null);
           } catch (CercaniaException ex) {
-            return ex;
+            return new Decomposition(null, ex);
           }
         });
       }
     }
-    for (Map.Entry<Outcome, Object> e : SideBySide.run(work, BACON_THREADS).entrySet()) {
+    for (Map.Entry<Outcome, Decomposition> e : SideBySide.run(work, BACON_THREADS).entrySet()) {
       Outcome o = e.getKey();
-      if (e.getValue() instanceof CercaniaException ex) {
-        progress.info("bacon " + o.id() + " left out: " + ex.getMessage());
-        section.put("bacon_left_out." + o.id(), ex.getMessage());
+      if (e.getValue().leftOut() != null) {
+        progress.info("bacon " + o.id() + " left out: " + e.getValue().leftOut().getMessage());
+        section.put("bacon_left_out." + o.id(), e.getValue().leftOut().getMessage());
         continue;
       }
-      GoodmanBacon.Result res = (GoodmanBacon.Result) e.getValue();
+      GoodmanBacon.Result res = e.getValue().result();
       double coefficient = 0;
       for (GoodmanBacon.Comparison c : res.comparisons()) {
         bacon.add(RowFactory.create(o.family(), o.id(), c.type(), c.treated(), c.control(), c.estimate(), c.weight()));
@@ -117,6 +118,9 @@ public final class Diagnostics {
     Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "diagnostics", section);
     progress.done();
   }
+
+  /** One outcome's Goodman-Bacon decomposition, or why it was left out (exactly one is non-null). */
+  private record Decomposition(GoodmanBacon.Result result, CercaniaException leftOut) {}
 
   /** One row per unit and year of an outcome: the (weighted) mean value, the unit's cohort. */
   static Dataset<Row> unitYearMeans(Dataset<Row> panel, String outcome) {
