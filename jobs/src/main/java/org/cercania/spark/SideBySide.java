@@ -37,7 +37,7 @@ public final class SideBySide {
   }
 
   /** The future's value; its task's exception rethrown as it was thrown (checked ones wrapped). */
-  public static <T> T await(Future<T> f) {
+  private static <T> T await(Future<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {
