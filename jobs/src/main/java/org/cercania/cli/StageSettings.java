@@ -76,7 +76,8 @@ record StageSettings(
     }
     RingDesign rings = new RingDesign(s.numbers("cercania.distance.edges_km"), s.number("cercania.distance.cutoff_km"));
     RingEffects effects = new RingEffects(control.equals("never") ? DidSpec.ControlGroup.NEVER : DidSpec.ControlGroup.NOT_YET,
-        s.flag("cercania.distance.imputation_leave_one_out"), s.flag("cercania.distance.cs_cr2"));
+        s.flag("cercania.distance.imputation_leave_one_out"), s.flag("cercania.distance.cs_cr2"),
+        s.flag("cercania.distance.imputation_treated_clusters_df"));
     DistanceCurve curve = s.flag("cercania.distance.curve.enabled") ? new DistanceCurve(s.string("cercania.distance.curve.estimator"),
         s.integer("cercania.distance.curve.max_bins"), SampleGenerator.GRID_M) : null;
     return new Distance(List.copyOf(estimators), rings, effects, curve);

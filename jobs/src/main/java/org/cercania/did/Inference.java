@@ -1,8 +1,11 @@
 package org.cercania.did;
 
+import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.apache.commons.math3.distribution.FDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
 import org.cercania.did.linalg.SymmetricSolver;
 
 /**
@@ -27,6 +30,24 @@ public final class Inference {
     return 2 * (1 - new TDistribution(Math.max(1, clusters - 1)).cumulativeProbability(t));
   }
 
+  /**
+   * The {@code p} quantile of Student t with {@code df} degrees of freedom; of the normal when df is
+   * infinite (or NaN).
+   */
+  public static double studentQuantile(double df, double p) {
+    return df > 0 && Double.isFinite(df) ? new TDistribution(df).inverseCumulativeProbability(p)
+        : new NormalDistribution().inverseCumulativeProbability(p);
+  }
+
+  /** Two-sided p-value of zero effect against Student t with {@code df} degrees of freedom (the normal when infinite). */
+  public static double studentPValue(double estimate, double se, double df) {
+    if (!(se > 0)) {
+      return Double.NaN;
+    }
+    double t = Math.abs(estimate / se);
+    return df > 0 && Double.isFinite(df) ? 2 * (1 - new TDistribution(df).cumulativeProbability(t)) : normalPValue(estimate, se);
+  }
+
   public static double normalPValue(double estimate, double se) {
     if (!(se > 0)) {
       return Double.NaN;
@@ -44,6 +65,16 @@ public final class Inference {
    * matrix is not positive definite (the caller falls back to Bonferroni).
    */
   public static double supTCritical(double[][] cov, double level, long seed, int draws) {
+    return supTCritical(cov, level, seed, draws, null);
+  }
+
+  /**
+   * The sup-t critical value when estimate k's standard error has {@code df[k]} degrees of freedom:
+   * draw k is Z_k / sqrt(X_k / df[k]), Z ~ N(0, corr) as above and X_k ~ chi-square(df[k])
+   * independent across estimates (each standard error estimated from its own clusters), so that for one
+   * estimate it is Student t's quantile. An infinite df (or {@code df} null) keeps the normal draw.
+   */
+  public static double supTCritical(double[][] cov, double level, long seed, int draws, double[] df) {
     int k = cov.length;
     double[][] corr = new double[k][k];
     for (int i = 0; i < k; i++) {
@@ -65,6 +96,11 @@ public final class Inference {
       return Double.NaN;
     }
     java.util.Random rng = new java.util.Random(seed);
+    ChiSquaredDistribution[] chi = new ChiSquaredDistribution[k];
+    RandomGenerator chiRng = new Well19937c(seed + 1);
+    for (int i = 0; df != null && i < k; i++) {
+      chi[i] = df[i] > 0 && Double.isFinite(df[i]) ? new ChiSquaredDistribution(chiRng, df[i]) : null;
+    }
     double[] max = new double[draws];
     double[] z = new double[k];
     for (int d = 0; d < draws; d++) {
@@ -76,6 +112,9 @@ public final class Inference {
         double x = 0;
         for (int j = 0; j <= i; j++) {
           x += l[i][j] * z[j];
+        }
+        if (chi[i] != null) {
+          x /= Math.sqrt(chi[i].sample() / df[i]);
         }
         m = Math.max(m, Math.abs(x));
       }

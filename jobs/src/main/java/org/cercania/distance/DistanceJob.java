@@ -100,6 +100,7 @@ public final class DistanceJob {
     section.put("control", effects.control().name().toLowerCase(Locale.ROOT));
     section.put("imputation_leave_one_out", effects.imputationLeaveOneOut());
     section.put("cs_cr2", effects.csCr2());
+    section.put("imputation_treated_clusters_df", effects.imputationTreatedDf());
     section.put("seconds", progress.seconds());
     Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "distance", section);
     progress.done();
@@ -140,7 +141,7 @@ public final class DistanceJob {
   /** Every outcome x band of {@code design}'s units in {@code panel} with {@code which} estimators. */
   private List<RingEstimate> estimateDesign(Dataset<Row> panel, Dataset<Row> units, List<String> which, Progress progress) {
     Dataset<Row> est = RingDesign.estimationPanel(panel, units).persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, long[]> counts = counts(est);
+    Map<String, RingEstimate.Counts> counts = counts(est);
     progress.step("estimation panel (outcome x unit x year, treated and comparison units)", est.count());
     List<RingEstimate> results = estimateAll(est, counts, which, progress);
     est.unpersist();
@@ -155,7 +156,7 @@ public final class DistanceJob {
   private List<RingEstimate> estimateJoint(String family, Dataset<Row> panel, Dataset<Row> units, Map<String, Double> crits,
       Progress progress) {
     Dataset<Row> est = RingDesign.estimationPanel(panel, units).persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, Map<Integer, long[]>> byOutcome = new TreeMap<>();
+    Map<String, Map<Integer, RingEstimate.Counts>> byOutcome = new TreeMap<>();
     counts(est).forEach((key, c) -> byOutcome.computeIfAbsent(key.substring(0, key.indexOf('/')), o -> new TreeMap<>())
         .put(Integer.parseInt(key.substring(key.indexOf('/') + 1)), c));
     progress.step("estimation panel (outcome x unit x year, treated and comparison units)", est.count());
@@ -185,10 +186,10 @@ public final class DistanceJob {
     }
   }
 
-  /** outcome/band -> {units, treated units, clusters}. */
-  private static Map<String, long[]> counts(Dataset<Row> est) {
+  /** outcome/band -> units, treated units, clusters (of treated and comparison units), treated units' clusters. */
+  private static Map<String, RingEstimate.Counts> counts(Dataset<Row> est) {
     Map<String, long[]> controls = new HashMap<>();
-    Map<String, long[]> out = new LinkedHashMap<>();
+    Map<String, RingEstimate.Counts> out = new LinkedHashMap<>();
     List<Row> rows = est.groupBy("outcome", "band").agg(countDistinct("unit_id"), countDistinct("cluster_id")).collectAsList();
     for (Row r : rows) {
       if (r.getInt(1) == RingDesign.CONTROL) {
@@ -208,14 +209,14 @@ public final class DistanceJob {
       if (r.getInt(1) != RingDesign.CONTROL) {
         long[] c = controls.getOrDefault(r.getString(0), new long[2]);
         String key = r.getString(0) + "/" + r.getInt(1);
-        out.put(key, new long[] {r.getLong(2) + c[0], r.getLong(2), clusters.getOrDefault(key, 0L)});
+        out.put(key, new RingEstimate.Counts(r.getLong(2) + c[0], r.getLong(2), clusters.getOrDefault(key, 0L), r.getLong(3)));
       }
     }
     return out;
   }
 
   /** The estimate, or null (with a progress line saying why) when the estimator cannot estimate this band. */
-  private RingEstimate attempt(String family, String outcome, int band, String estimator, Dataset<Row> sub, long[] counts,
+  private RingEstimate attempt(String family, String outcome, int band, String estimator, Dataset<Row> sub, RingEstimate.Counts counts,
       Progress progress) {
     try {
       return effects.estimate(family, outcome, band, estimator, sub, counts);
@@ -225,13 +226,13 @@ public final class DistanceJob {
     }
   }
 
-  private List<RingEstimate> estimateAll(Dataset<Row> est, Map<String, long[]> counts, List<String> estimators, Progress progress) {
+  private List<RingEstimate> estimateAll(Dataset<Row> est, Map<String, RingEstimate.Counts> counts, List<String> estimators, Progress progress) {
     List<RingEstimate> results = new ArrayList<>();
     Map<String, Callable<RingEstimate>> work = new LinkedHashMap<>();
     // No band with a treated unit (a tiny or degenerate sample): nothing to estimate, and no twfe regression to fit.
     Map<String, FixedEffectsRegression.Fit> twfe =
         estimators.contains("twfe") && !counts.isEmpty() ? StackedTwfe.fit(est) : Map.of();
-    for (Map.Entry<String, long[]> e : counts.entrySet()) {
+    for (Map.Entry<String, RingEstimate.Counts> e : counts.entrySet()) {
       String outcome = e.getKey().substring(0, e.getKey().indexOf('/'));
       int band = Integer.parseInt(e.getKey().substring(e.getKey().indexOf('/') + 1));
       String family = Outcome.byId(outcome).family();

@@ -24,26 +24,33 @@ import org.cercania.did.imputation.BorusyakJaravelSpiess;
  * and reads the overall ATT and the event-time coefficients from the tables they return:
  * {@code cs}: aggregates (simple; dynamic by event time), {@code sun-abraham}: coefficients ATT and
  * rel::e, {@code imputation}: ATT and tau::e, {@code twfe}: treat_post. Intervals: normal for cs
- * and imputation (as R did and didimputation), Student t with G-1 degrees of freedom for the
- * regression estimators (as fixest).
+ * (as R did; its CR2 adjustment is the small-sample correction), Student t with G-1 degrees of
+ * freedom for the regression estimators (as fixest), and for imputation Student t with G1 - 1, G1
+ * the clusters of the band's treated units, when {@code imputationTreatedDf} (normal otherwise, as
+ * didimputation): imputation's score is the treated observations' residual effects plus the first
+ * stage's, so its clustered variance is, to first order, a sum of G1 squared cluster scores, and a
+ * band with few treated clusters has a variance estimate with few degrees of freedom.
  */
 public final class RingEffects {
   public static final List<String> ROBUST = List.of("cs", "sun-abraham", "imputation");
-  private static final double Z = Inference.Z95;
 
   private final DidSpec.ControlGroup control;
   private final boolean imputationLeaveOneOut;
   private final boolean csCr2;
+  private final boolean imputationTreatedDf;
 
   /**
    * Comparison units {@code control}; imputation's standard errors with BJS's leave-out refinement
    * at the cluster level ({@link DidSpec#leaveOneOut()}) when {@code imputationLeaveOneOut}, cs's
-   * with the CR2 adjustment ({@link CsOptions#cr2()}) when {@code csCr2}.
+   * with the CR2 adjustment ({@link CsOptions#cr2()}) when {@code csCr2}; imputation's intervals,
+   * p-values and sup-t bands from Student t with (treated clusters - 1) degrees of freedom when
+   * {@code imputationTreatedDf}, from the normal otherwise.
    */
-  public RingEffects(DidSpec.ControlGroup control, boolean imputationLeaveOneOut, boolean csCr2) {
+  public RingEffects(DidSpec.ControlGroup control, boolean imputationLeaveOneOut, boolean csCr2, boolean imputationTreatedDf) {
     this.control = control;
     this.imputationLeaveOneOut = imputationLeaveOneOut;
     this.csCr2 = csCr2;
+    this.imputationTreatedDf = imputationTreatedDf;
   }
 
   public DidSpec.ControlGroup control() {
@@ -60,6 +67,19 @@ public final class RingEffects {
     return csCr2;
   }
 
+  /** Whether imputation's intervals use Student t with (treated clusters - 1) degrees of freedom. */
+  public boolean imputationTreatedDf() {
+    return imputationTreatedDf;
+  }
+
+  /** The degrees of freedom of {@code estimator}'s intervals and p-values for a band with {@code counts} (infinite: normal). */
+  public double df(String estimator, RingEstimate.Counts counts) {
+    if (estimator.equals("imputation")) {
+      return imputationTreatedDf ? Math.max(1, counts.treatedClusters() - 1) : Double.POSITIVE_INFINITY;
+    }
+    return estimator.equals("cs") ? Double.POSITIVE_INFINITY : Math.max(1, counts.clusters() - 1);
+  }
+
   /** The spec a band's estimation with {@code estimator} uses (columns of {@link RingDesign#estimationPanel}). */
   public DidSpec spec(String estimator) {
     DidSpec.Builder b = DidSpec.builder("unit_id", "year", "cohort", "value").cluster("cluster_id").weights("weight").control(control)
@@ -73,7 +93,7 @@ public final class RingEffects {
    * Estimates on {@code sub} (one outcome: the band's treated units and the comparison units) with
    * {@code estimator}; units, treated units and clusters as counted by the caller.
    */
-  public RingEstimate estimate(String family, String outcome, int band, String estimator, Dataset<Row> sub, long[] counts) {
+  public RingEstimate estimate(String family, String outcome, int band, String estimator, Dataset<Row> sub, RingEstimate.Counts counts) {
     Map<String, Dataset<Row>> tables;
     EventCovariance cov = null;
     if (estimator.equals("sun-abraham")) {
@@ -116,10 +136,9 @@ public final class RingEffects {
       }
       events.sort((a, b) -> Integer.compare(a.e(), b.e()));
     }
-    boolean normal = estimator.equals("cs") || estimator.equals("imputation");
-    double crit = normal ? Z : Inference.tQuantile(counts[2], 0.975);
-    double p = normal ? Inference.normalPValue(est, se) : Inference.pValue(est, se, counts[2]);
-    return new RingEstimate(family, outcome, estimator, band, est, se, crit, p, events, counts[0], counts[1], counts[2], null, cov);
+    double df = df(estimator, counts);
+    return new RingEstimate(family, outcome, estimator, band, est, se, df, Inference.studentQuantile(df, 0.975),
+        Inference.studentPValue(est, se, df), events, counts, null, cov);
   }
 
   /** One outcome's bins estimated jointly: every bin's estimate and the sup-t critical value of a band uniform over them. */
@@ -134,10 +153,11 @@ public final class RingEffects {
    * comparison units, bin in column band) from one first stage: unit and year effects fitted on every
    * untreated row (comparison units and each treated unit's years before entry), each bin's ATT the
    * mean imputed effect of its treated unit-years (the library's group::bin terms), their joint
-   * covariance giving the sup-t band uniform over the bins (Bonferroni when it is singular).
-   * {@code counts}: band -> {units, treated units, clusters} of the bin's treated and the comparison units.
+   * covariance giving the sup-t band uniform over the bins (Bonferroni when it is singular), each bin
+   * with its own degrees of freedom ({@link #df}). {@code counts}: band -> the bin's treated and the
+   * comparison units.
    */
-  public JointBins estimateBins(String family, String outcome, Dataset<Row> sub, Map<Integer, long[]> counts) {
+  public JointBins estimateBins(String family, String outcome, Dataset<Row> sub, Map<Integer, RingEstimate.Counts> counts) {
     DidSpec spec = spec("imputation").toBuilder().group("band").build();
     Map<String, Dataset<Row>> tables = Estimators.byName("imputation").estimate(sub, spec).tables();
     Map<String, double[]> byTerm = new HashMap<>();
@@ -146,16 +166,16 @@ public final class RingEffects {
     }
     List<String> terms = new ArrayList<>();
     List<RingEstimate> bins = new ArrayList<>();
-    for (Map.Entry<Integer, long[]> e : new TreeMap<>(counts).entrySet()) {
+    for (Map.Entry<Integer, RingEstimate.Counts> e : new TreeMap<>(counts).entrySet()) {
       String term = BorusyakJaravelSpiess.GROUP_PREFIX + e.getKey();
       double[] v = byTerm.get(term);
       if (v == null) {
         continue;
       }
       terms.add(term);
-      double p = Inference.normalPValue(v[0], v[1]);
-      bins.add(new RingEstimate(family, outcome, "imputation", e.getKey(), v[0], v[1], Z, p, List.of(), e.getValue()[0],
-          e.getValue()[1], e.getValue()[2], null));
+      double df = df("imputation", e.getValue());
+      bins.add(new RingEstimate(family, outcome, "imputation", e.getKey(), v[0], v[1], df, Inference.studentQuantile(df, 0.975),
+          Inference.studentPValue(v[0], v[1], df), List.of(), e.getValue(), null));
     }
     double[][] cov = new double[terms.size()][terms.size()];
     for (Row r : tables.get(BorusyakJaravelSpiess.COVARIANCE).collectAsList()) {
@@ -165,6 +185,7 @@ public final class RingEffects {
         cov[a][b] = r.getAs("value");
       }
     }
-    return new JointBins(bins, terms.isEmpty() ? Double.NaN : Inference.supTCritical(cov, 0.95, SUP_T_SEED, SUP_T_DRAWS));
+    double[] df = bins.stream().mapToDouble(RingEstimate::df).toArray();
+    return new JointBins(bins, terms.isEmpty() ? Double.NaN : Inference.supTCritical(cov, 0.95, SUP_T_SEED, SUP_T_DRAWS, df));
   }
 }

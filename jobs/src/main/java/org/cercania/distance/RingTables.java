@@ -5,18 +5,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.cercania.did.Inference;
 import org.cercania.estimate.Truth;
 import org.cercania.io.TableSchema;
 
 /**
  * The distance results as tables (ring_effects, ring_event_study; schemas/) and as printed lines.
- * Simultaneous bands are Bonferroni bands (normal critical value at 1 - 0.025 / k over the k
- * estimates they cover: the outcome's bands for one estimator, or one band's event times), valid
+ * Simultaneous bands are Bonferroni bands (critical value at 1 - 0.025 / k over the k estimates they
+ * cover, the outcome's bands for one estimator or one band's event times, of the distribution the
+ * estimate's pointwise interval uses: normal, or Student t with its degrees of freedom), valid
  * without the estimates' joint covariance and conservative; the distance curve's bins estimated
  * jointly carry sup-t bands from their covariance instead.
  */
@@ -50,8 +51,8 @@ final class RingTables {
         : truth.bandEffect(r.outcome(), term(r));
   }
 
-  private static double bonferroni(int k) {
-    return new NormalDistribution().inverseCumulativeProbability(1 - 0.025 / Math.max(1, k));
+  private static double bonferroni(int k, double df) {
+    return Inference.studentQuantile(df, 1 - 0.025 / Math.max(1, k));
   }
 
   private static Double finite(double v) {
@@ -76,7 +77,7 @@ final class RingTables {
     for (RingEstimate r : results) {
       String key = r.outcome() + "/" + r.estimator();
       Double c = uniformCrit.get(key);
-      double u = (c != null && Double.isFinite(c) ? c : bonferroni(k.get(key))) * r.se();
+      double u = (c != null && Double.isFinite(c) ? c : bonferroni(k.get(key), r.df())) * r.se();
       rows.add(RowFactory.create(r.family(), r.outcome(), r.estimator(), district(r) ? null : design.lowerM(r.band()),
           district(r) ? null : design.upperM(r.band()), r.estimate(), finite(r.se()), finite(r.confLow()), finite(r.confHigh()),
           finite(r.estimate() - u), finite(r.estimate() + u), finite(r.pValue()), r.units(), r.treated(), r.clusters(), r.truth()));
@@ -87,7 +88,7 @@ final class RingTables {
   Dataset<Row> events(List<RingEstimate> results) {
     List<Row> rows = new ArrayList<>();
     for (RingEstimate r : results) {
-      double cu = bonferroni(r.events().size());
+      double cu = bonferroni(r.events().size(), r.df());
       for (RingEstimate.EventTerm e : r.events()) {
         double z = r.crit();
         rows.add(RowFactory.create(r.family(), r.outcome(), r.estimator(), district(r) ? null : design.lowerM(r.band()),
@@ -126,9 +127,10 @@ final class RingTables {
     for (RingEstimate r : results) {
       String band = district(r) ? "district" : String.format(Locale.ROOT, "%4.1f-%4.1f km", design.lowerM(r.band()) / 1000,
           design.upperM(r.band()) / 1000);
-      String s = String.format(Locale.ROOT, "%-8s %-25s %-11s %-12s %9.4f [%9.4f, %9.4f] p=%.3f n=%d treated=%d clusters=%d",
-          r.family(), r.outcome(), r.estimator(), band, r.estimate(), r.confLow(), r.confHigh(), r.pValue(), r.units(),
-          r.treated(), r.clusters());
+      String s = String.format(Locale.ROOT,
+          "%-8s %-25s %-11s %-12s %9.4f [%9.4f, %9.4f] p=%.3f n=%d treated=%d clusters=%d treated_clusters=%d", r.family(),
+          r.outcome(), r.estimator(), band, r.estimate(), r.confLow(), r.confHigh(), r.pValue(), r.units(), r.treated(),
+          r.clusters(), r.counts().treatedClusters());
       Double t = r.truth();
       if (t != null) {
         s += String.format(Locale.ROOT, "  planted %9.4f %s", t, r.confLow() <= t && t <= r.confHigh() ? "inside" : "OUTSIDE");

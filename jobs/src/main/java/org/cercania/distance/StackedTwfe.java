@@ -39,12 +39,12 @@ final class StackedTwfe {
   }
 
   /** The estimate of one outcome x band from the stacked fits. */
-  static RingEstimate estimate(Map<String, FixedEffectsRegression.Fit> fits, String family, String outcome, int band, long[] counts) {
+  static RingEstimate estimate(Map<String, FixedEffectsRegression.Fit> fits, String family, String outcome, int band, RingEstimate.Counts counts) {
     FixedEffectsRegression.Fit f = fits.get(outcome + "/" + band);
     double b = f == null || f.dropped()[0] ? Double.NaN : f.beta()[0];
     double se = f == null ? Double.NaN : f.se(0, SeConvention.FIXEST_DEFAULT);
-    double crit = Inference.tQuantile(counts[2], 0.975);
-    return new RingEstimate(family, outcome, "twfe", band, b, se, crit, Inference.pValue(b, se, counts[2]), List.of(), counts[0],
-        counts[1], counts[2], null);
+    double df = Math.max(1, counts.clusters() - 1);
+    return new RingEstimate(family, outcome, "twfe", band, b, se, df, Inference.studentQuantile(df, 0.975),
+        Inference.studentPValue(b, se, df), List.of(), counts, null);
   }
 }

@@ -54,9 +54,11 @@ public final class SeedEstimates {
       Double p = r.getAs("p_value");
       double crit = se == null || high == null || se == 0 ? Double.NaN : (high - est) / se;
       Double truth = r.getAs("truth");
+      // the table carries the interval, not its degrees of freedom or the treated units' clusters: the summary reads
+      // estimate, se, the critical value and p only
       out.add(new RingEstimate(r.getAs("family"), r.getAs("outcome"), r.getAs("estimator"), band(design, r.getAs("ring_lower_m")),
-          est, se == null ? Double.NaN : se, crit, p == null ? Double.NaN : p, List.of(), r.<Long>getAs("n_units"),
-          r.<Long>getAs("n_treated"), r.<Long>getAs("n_clusters"), truth));
+          est, se == null ? Double.NaN : se, Double.NaN, crit, p == null ? Double.NaN : p, List.of(),
+          new RingEstimate.Counts(r.<Long>getAs("n_units"), r.<Long>getAs("n_treated"), r.<Long>getAs("n_clusters"), 0), truth));
     }
     return out;
   }

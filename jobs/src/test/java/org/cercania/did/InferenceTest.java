@@ -31,4 +31,15 @@ class InferenceTest {
     assertEquals(2.045229642132, Inference.tQuantile(30, 0.975), 1e-9);
     assertEquals(0.05, Inference.pValue(2.045229642132, 1.0, 30), 1e-9);
   }
+
+  @Test
+  void studentWithGivenDegreesOfFreedomAndTheNormalWhenInfinite() {
+    // t(0.975; 15) = 2.131450, t(0.975; 1) = 12.706205
+    assertEquals(2.131449545559, Inference.studentQuantile(15, 0.975), 1e-9);
+    assertEquals(12.70620473617, Inference.studentQuantile(1, 0.975), 1e-8);
+    assertEquals(Inference.Z95, Inference.studentQuantile(Double.POSITIVE_INFINITY, 0.975), 1e-12);
+    assertEquals(0.05, Inference.studentPValue(2.131449545559, 1.0, 15), 1e-9);
+    assertEquals(0.05, Inference.studentPValue(-0.1959963984540054, 0.1, Double.POSITIVE_INFINITY), 1e-12);
+    assertTrue(Double.isNaN(Inference.studentPValue(0.3, 0.0, 15)));
+  }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.cercania.did.DidSpec;
+import org.cercania.did.Inference;
 import org.cercania.did.fe.FixedEffectsRegression;
 import org.cercania.testing.SparkExtension;
 import org.junit.jupiter.api.Test;
@@ -163,15 +165,16 @@ class RingBruteForceTest {
   void ringEstimatesMatchDenseBruteForce(SparkSession spark) {
     Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
-    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false);
-    RingEffects refined = new RingEffects(DidSpec.ControlGroup.NEVER, true, true); // imputation's leave-out, cs's CR2
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false, false);
+    RingEffects refined = new RingEffects(DidSpec.ControlGroup.NEVER, true, true, false); // imputation's leave-out, cs's CR2
+    RingEffects studentT = new RingEffects(DidSpec.ControlGroup.NEVER, true, true, true); // and imputation's t(G1 - 1)
     Map<String, FixedEffectsRegression.Fit> stacked = StackedTwfe.fit(est);
     boolean sharedCells = false;
     for (int band = 0; band < DESIGN.bands(); band++) {
       int b = band;
       Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));
       List<Unit> units = bandUnits(b);
-      long[] counts = {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0};
+      RingEstimate.Counts counts = counts(units);
       assertTrue(units.stream().anyMatch(u -> (int) classify(u)[1] > 0 && java.util.Arrays.asList(u.mean()).contains(null)),
           "an unbalanced treated unit in band " + b);
       RingEstimate cs = effects.estimate("school", "y", b, "cs", sub, counts);
@@ -194,6 +197,14 @@ class RingBruteForceTest {
       assertEquals(denseLoo.overall().se(), loo.se(), 1e-9, "imputation SE, leave-one-out, band " + b);
       assertTrue(loo.se() > imp.se(), "the leave-one-out SE is larger in band " + b + ": " + loo.se() + " vs " + imp.se());
       assertEventStudy(denseLoo.eventStudy(), loo.events(), "imputation tau::e, leave-one-out, band " + b);
+      assertEquals(Inference.Z95, loo.crit(), 1e-12, "normal interval without the treated-cluster df");
+      RingEstimate t = studentT.estimate("school", "y", b, "imputation", sub, counts);
+      long g1 = units.stream().filter(u -> (int) classify(u)[1] > 0).map(Unit::cluster).distinct().count();
+      TDistribution td = new TDistribution(g1 - 1.0);
+      assertEquals(loo.se(), t.se(), 1e-15);
+      assertEquals(td.inverseCumulativeProbability(0.975), t.crit(), 1e-9, "t(G1 - 1) band " + b + ", G1 = " + g1);
+      assertEquals(2 * (1 - td.cumulativeProbability(Math.abs(t.estimate() / t.se()))), t.pValue(), 1e-9);
+      assertEquals(Inference.Z95, studentT.estimate("school", "y", b, "cs", sub, counts).crit(), 1e-12, "cs stays normal");
       RingEstimate twfe = effects.estimate("school", "y", b, "twfe", sub, counts);
       RingEstimate fromStack = StackedTwfe.estimate(stacked, "school", "y", b, counts);
       assertEquals(twfe.estimate(), fromStack.estimate(), 1e-9, "stacked twfe band " + b);
@@ -216,13 +227,12 @@ class RingBruteForceTest {
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
     List<Unit> all = UNITS.stream().filter(u -> classify(u)[0].equals(RingDesign.NEVER) || classify(u)[0].equals(RingDesign.TREATED))
         .toList();
-    Map<Integer, long[]> counts = new TreeMap<>();
+    Map<Integer, RingEstimate.Counts> counts = new TreeMap<>();
     for (int b = 0; b < DESIGN.bands(); b++) {
-      List<Unit> units = bandUnits(b);
-      counts.put(b, new long[] {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0});
+      counts.put(b, counts(bandUnits(b)));
     }
     for (boolean leaveOneOut : new boolean[] {false, true}) {
-      RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, leaveOneOut, false);
+      RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, leaveOneOut, false, leaveOneOut);
       RingEffects.JointBins got = effects.estimateBins("school", "y", est, counts);
       DenseImputation dense = new DenseImputation(all, leaveOneOut);
       Map<Integer, Estimate> want = dense.byBand();
@@ -233,7 +243,7 @@ class RingBruteForceTest {
         int b = r.band();
         assertEquals(want.get(b).value(), r.estimate(), 1e-9, "joint ATT band " + b + " loo=" + leaveOneOut);
         assertEquals(want.get(b).se(), r.se(), 1e-9, "joint SE band " + b + " loo=" + leaveOneOut);
-        assertEquals(counts.get(b)[1], r.treated());
+        assertEquals(counts.get(b).treated(), r.treated());
         for (int c = 0; c < want.size(); c++) {
           int cc = c;
           cov[b][c] = dense.covariance(o -> o.band() == b, o -> o.band() == cc);
@@ -253,11 +263,37 @@ class RingBruteForceTest {
           assertEquals(Math.pow(dense.overall().se(), 2), r.getDouble(2), 1e-9, "ATT variance");
         }
       }
-      double crit = org.cercania.did.Inference.supTCritical(cov, 0.95, RingEffects.SUP_T_SEED, RingEffects.SUP_T_DRAWS);
+      if (!leaveOneOut) {
+        double crit = Inference.supTCritical(cov, 0.95, RingEffects.SUP_T_SEED, RingEffects.SUP_T_DRAWS);
+        assertEquals(crit, got.uniformCrit(), 1e-6);
+        assertTrue(crit > 1.96 && crit < new org.apache.commons.math3.distribution.NormalDistribution()
+            .inverseCumulativeProbability(1 - 0.025 / DESIGN.bands()) + 0.01, "sup-t between pointwise and Bonferroni: " + crit);
+        continue;
+      }
+      // with the treated-cluster df: each bin's interval is t(G1 - 1), G1 its treated units' clusters, and the sup-t
+      // value the one of those t draws, between the largest pointwise value and the t Bonferroni one
+      double[] df = new double[want.size()];
+      double largest = 0;
+      double bonferroni = 0;
+      for (RingEstimate r : got.bins()) {
+        long g1 = bandUnits(r.band()).stream().filter(u -> (int) classify(u)[1] > 0).map(Unit::cluster).distinct().count();
+        df[r.band()] = g1 - 1.0;
+        TDistribution td = new TDistribution(g1 - 1.0);
+        assertEquals(td.inverseCumulativeProbability(0.975), r.crit(), 1e-9, "t(G1 - 1) bin " + r.band());
+        largest = Math.max(largest, r.crit());
+        bonferroni = Math.max(bonferroni, td.inverseCumulativeProbability(1 - 0.025 / DESIGN.bands()));
+      }
+      double crit = Inference.supTCritical(cov, 0.95, RingEffects.SUP_T_SEED, RingEffects.SUP_T_DRAWS, df);
       assertEquals(crit, got.uniformCrit(), 1e-6);
-      assertTrue(crit > 1.96 && crit < new org.apache.commons.math3.distribution.NormalDistribution()
-          .inverseCumulativeProbability(1 - 0.025 / DESIGN.bands()) + 0.01, "sup-t between pointwise and Bonferroni: " + crit);
+      assertTrue(crit > largest && crit < bonferroni, "sup-t between pointwise and Bonferroni: " + crit);
     }
+  }
+
+  /** A band's units counted by brute force: all, treated, their clusters, the treated units' clusters. */
+  static RingEstimate.Counts counts(List<Unit> units) {
+    List<Unit> treated = units.stream().filter(u -> (int) classify(u)[1] > 0).toList();
+    return new RingEstimate.Counts(units.size(), treated.size(), units.stream().map(Unit::cluster).distinct().count(),
+        treated.stream().map(Unit::cluster).distinct().count());
   }
 
   /** cs's ATT, SE, dynamic event study and its covariance against the dense computation, to 1e-9. */
@@ -299,12 +335,12 @@ class RingBruteForceTest {
   void sunAbrahamEventStudyAndItsCovarianceMatchDenseBruteForce(SparkSession spark) {
     Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
-    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false);
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false, false);
     for (int band = 0; band < DESIGN.bands(); band++) {
       int b = band;
       Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));
       List<Unit> units = bandUnits(b);
-      long[] counts = {units.size(), units.stream().filter(u -> (int) classify(u)[1] > 0).count(), 0};
+      RingEstimate.Counts counts = counts(units);
       RingEstimate sa = effects.estimate("school", "y", b, "sun-abraham", sub, counts);
       SaBrute want = sunAbrahamBruteForce(units);
       EventCovariance got = sa.eventCovariance();

@@ -14,7 +14,8 @@ class ValidationSummaryTest {
   }
 
   static RingEstimate seed(double est, double se, double p, double truth, long treated) {
-    return new RingEstimate("school", "y", "cs", 1, est, se, 2.0, p, List.of(), 30, treated, 5, truth);
+    return new RingEstimate("school", "y", "cs", 1, est, se, Double.POSITIVE_INFINITY, 2.0, p, List.of(),
+        new RingEstimate.Counts(30, treated, 5, 3), truth);
   }
 
   @Test
