@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.cercania.config.Settings;
 import org.cercania.did.DidSpec;
 import org.cercania.did.SeConvention;
@@ -74,10 +75,16 @@ record StageSettings(
     if (!control.equals("never") && !control.equals("not_yet")) {
       throw Errors.badSetting("cercania.distance.control", control, "never or not_yet");
     }
+    List<String> treatedClustersDf = s.strings("cercania.distance.treated_clusters_df");
+    for (String e : treatedClustersDf) {
+      if (!RingEffects.ROBUST.contains(e) && !e.equals("twfe")) {
+        throw Errors.badSetting("cercania.distance.treated_clusters_df", e, "twfe or one of " + RingEffects.ROBUST);
+      }
+    }
     RingDesign rings = new RingDesign(s.numbers("cercania.distance.edges_km"), s.number("cercania.distance.cutoff_km"));
     RingEffects effects = new RingEffects(control.equals("never") ? DidSpec.ControlGroup.NEVER : DidSpec.ControlGroup.NOT_YET,
         s.flag("cercania.distance.imputation_leave_one_out"), s.flag("cercania.distance.cs_cr2"),
-        s.flag("cercania.distance.imputation_treated_clusters_df"));
+        Set.copyOf(treatedClustersDf));
     DistanceCurve curve = s.flag("cercania.distance.curve.enabled") ? new DistanceCurve(s.string("cercania.distance.curve.estimator"),
         s.integer("cercania.distance.curve.max_bins"), SampleGenerator.GRID_M) : null;
     return new Distance(List.copyOf(estimators), rings, effects, curve);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -100,7 +101,7 @@ public final class DistanceJob {
     section.put("control", effects.control().name().toLowerCase(Locale.ROOT));
     section.put("imputation_leave_one_out", effects.imputationLeaveOneOut());
     section.put("cs_cr2", effects.csCr2());
-    section.put("imputation_treated_clusters_df", effects.imputationTreatedDf());
+    section.put("treated_clusters_df", String.join(",", new TreeSet<>(effects.treatedClustersDf())));
     section.put("seconds", progress.seconds());
     Manifest.record(spark.sparkContext().hadoopConfiguration(), run.manifest(), "distance", section);
     progress.done();
@@ -240,7 +241,7 @@ public final class DistanceJob {
           .and(col("band").equalTo(band).or(col("band").equalTo(RingDesign.CONTROL))));
       for (String estimator : estimators) {
         if (estimator.equals("twfe")) {
-          results.add(StackedTwfe.estimate(twfe, family, outcome, band, e.getValue()));
+          results.add(StackedTwfe.estimate(twfe, family, outcome, band, e.getValue(), effects.df("twfe", e.getValue())));
         } else {
           work.put(e.getKey() + "/" + estimator, () -> attempt(family, outcome, band, estimator, sub, e.getValue(), progress));
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,13 +24,16 @@ import org.cercania.did.imputation.BorusyakJaravelSpiess;
  * (cs through {@code new CallawaySantAnna(options)} for its CR2 option),
  * and reads the overall ATT and the event-time coefficients from the tables they return:
  * {@code cs}: aggregates (simple; dynamic by event time), {@code sun-abraham}: coefficients ATT and
- * rel::e, {@code imputation}: ATT and tau::e, {@code twfe}: treat_post. Intervals: normal for cs
- * (as R did; its CR2 adjustment is the small-sample correction), Student t with G-1 degrees of
- * freedom for the regression estimators (as fixest), and for imputation Student t with G1 - 1, G1
- * the clusters of the band's treated units, when {@code imputationTreatedDf} (normal otherwise, as
- * didimputation): imputation's score is the treated observations' residual effects plus the first
- * stage's, so its clustered variance is, to first order, a sum of G1 squared cluster scores, and a
- * band with few treated clusters has a variance estimate with few degrees of freedom.
+ * rel::e, {@code imputation}: ATT and tau::e, {@code twfe}: treat_post. Intervals and p-values:
+ * Student t with G1 - 1 degrees of freedom, G1 the clusters of the band's treated units, for the
+ * estimators in {@code treatedClustersDf} (by default imputation and twfe); otherwise normal for cs
+ * and imputation (as R did and didimputation; cs's CR2 adjustment is its small-sample correction)
+ * and Student t with G - 1 for sun-abraham and twfe (as fixest). Why G1: the ATT is a weighted mean
+ * of the treated observations' effects (imputation) or the coefficient of a treatment indicator
+ * (twfe), so the clustered variance is, to first order, a sum of G1 squared cluster scores (the
+ * comparison units' part is spread over hundreds of clusters); a band entered by few treated
+ * clusters has a variance estimate with few degrees of freedom, whatever the number of clusters
+ * (MacKinnon and Webb 2017).
  */
 public final class RingEffects {
   public static final List<String> ROBUST = List.of("cs", "sun-abraham", "imputation");
@@ -37,20 +41,20 @@ public final class RingEffects {
   private final DidSpec.ControlGroup control;
   private final boolean imputationLeaveOneOut;
   private final boolean csCr2;
-  private final boolean imputationTreatedDf;
+  private final Set<String> treatedClustersDf;
 
   /**
    * Comparison units {@code control}; imputation's standard errors with BJS's leave-out refinement
    * at the cluster level ({@link DidSpec#leaveOneOut()}) when {@code imputationLeaveOneOut}, cs's
-   * with the CR2 adjustment ({@link CsOptions#cr2()}) when {@code csCr2}; imputation's intervals,
-   * p-values and sup-t bands from Student t with (treated clusters - 1) degrees of freedom when
-   * {@code imputationTreatedDf}, from the normal otherwise.
+   * with the CR2 adjustment ({@link CsOptions#cr2()}) when {@code csCr2}; the intervals, p-values and
+   * sup-t bands of the estimators in {@code treatedClustersDf} from Student t with (treated clusters - 1)
+   * degrees of freedom.
    */
-  public RingEffects(DidSpec.ControlGroup control, boolean imputationLeaveOneOut, boolean csCr2, boolean imputationTreatedDf) {
+  public RingEffects(DidSpec.ControlGroup control, boolean imputationLeaveOneOut, boolean csCr2, Set<String> treatedClustersDf) {
     this.control = control;
     this.imputationLeaveOneOut = imputationLeaveOneOut;
     this.csCr2 = csCr2;
-    this.imputationTreatedDf = imputationTreatedDf;
+    this.treatedClustersDf = Set.copyOf(treatedClustersDf);
   }
 
   public DidSpec.ControlGroup control() {
@@ -67,17 +71,17 @@ public final class RingEffects {
     return csCr2;
   }
 
-  /** Whether imputation's intervals use Student t with (treated clusters - 1) degrees of freedom. */
-  public boolean imputationTreatedDf() {
-    return imputationTreatedDf;
+  /** The estimators whose intervals use Student t with (treated clusters - 1) degrees of freedom. */
+  public Set<String> treatedClustersDf() {
+    return treatedClustersDf;
   }
 
   /** The degrees of freedom of {@code estimator}'s intervals and p-values for a band with {@code counts} (infinite: normal). */
   public double df(String estimator, RingEstimate.Counts counts) {
-    if (estimator.equals("imputation")) {
-      return imputationTreatedDf ? Math.max(1, counts.treatedClusters() - 1) : Double.POSITIVE_INFINITY;
+    if (treatedClustersDf.contains(estimator)) {
+      return Math.max(1, counts.treatedClusters() - 1);
     }
-    return estimator.equals("cs") ? Double.POSITIVE_INFINITY : Math.max(1, counts.clusters() - 1);
+    return estimator.equals("cs") || estimator.equals("imputation") ? Double.POSITIVE_INFINITY : Math.max(1, counts.clusters() - 1);
   }
 
   /** The spec a band's estimation with {@code estimator} uses (columns of {@link RingDesign#estimationPanel}). */

@@ -38,12 +38,12 @@ final class StackedTwfe {
     return new FixedEffectsRegression(d).fit(stacked);
   }
 
-  /** The estimate of one outcome x band from the stacked fits. */
-  static RingEstimate estimate(Map<String, FixedEffectsRegression.Fit> fits, String family, String outcome, int band, RingEstimate.Counts counts) {
+  /** The estimate of one outcome x band from the stacked fits, its interval and p-value from Student t with {@code df}. */
+  static RingEstimate estimate(Map<String, FixedEffectsRegression.Fit> fits, String family, String outcome, int band,
+      RingEstimate.Counts counts, double df) {
     FixedEffectsRegression.Fit f = fits.get(outcome + "/" + band);
     double b = f == null || f.dropped()[0] ? Double.NaN : f.beta()[0];
     double se = f == null ? Double.NaN : f.se(0, SeConvention.FIXEST_DEFAULT);
-    double df = Math.max(1, counts.clusters() - 1);
     return new RingEstimate(family, outcome, "twfe", band, b, se, df, Inference.studentQuantile(df, 0.975),
         Inference.studentPValue(b, se, df), List.of(), counts, null);
   }

@@ -47,6 +47,16 @@ class MainTest {
   }
 
   @Test
+  void anUnknownEstimatorForTheTreatedClustersDegreesOfFreedomIsRefusedBeforeItStarts() {
+    Console.Run r = run("run", "--sample", "--set", "cercania.distance.treated_clusters_df=[imputation,ols]", "--out",
+        "/tmp/cercania-bad-df");
+    assertEquals(2, r.code());
+    assertEquals("cercania run: error [USAGE]: setting 'cercania.distance.treated_clusters_df' is 'ols', expected twfe or one of"
+        + " [cs, sun-abraham, imputation]\n", r.err());
+    assertEquals(false, Files.exists(Paths.get("/tmp/cercania-bad-df")));
+  }
+
+  @Test
   void trialActionsPrintTheirHelp() {
     for (String a : List.of("assign", "estimate", "montecarlo")) {
       Console.Run r = run("trial", a, "--help");

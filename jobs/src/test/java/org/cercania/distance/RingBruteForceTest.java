@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.commons.math3.distribution.TDistribution;
@@ -165,9 +166,9 @@ class RingBruteForceTest {
   void ringEstimatesMatchDenseBruteForce(SparkSession spark) {
     Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
-    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false, false);
-    RingEffects refined = new RingEffects(DidSpec.ControlGroup.NEVER, true, true, false); // imputation's leave-out, cs's CR2
-    RingEffects studentT = new RingEffects(DidSpec.ControlGroup.NEVER, true, true, true); // and imputation's t(G1 - 1)
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false, Set.of());
+    RingEffects refined = new RingEffects(DidSpec.ControlGroup.NEVER, true, true, Set.of()); // imputation's leave-out, cs's CR2
+    RingEffects studentT = new RingEffects(DidSpec.ControlGroup.NEVER, true, true, Set.of("imputation", "twfe")); // t(G1 - 1)
     Map<String, FixedEffectsRegression.Fit> stacked = StackedTwfe.fit(est);
     boolean sharedCells = false;
     for (int band = 0; band < DESIGN.bands(); band++) {
@@ -206,9 +207,15 @@ class RingBruteForceTest {
       assertEquals(2 * (1 - td.cumulativeProbability(Math.abs(t.estimate() / t.se()))), t.pValue(), 1e-9);
       assertEquals(Inference.Z95, studentT.estimate("school", "y", b, "cs", sub, counts).crit(), 1e-12, "cs stays normal");
       RingEstimate twfe = effects.estimate("school", "y", b, "twfe", sub, counts);
-      RingEstimate fromStack = StackedTwfe.estimate(stacked, "school", "y", b, counts);
+      RingEstimate fromStack = StackedTwfe.estimate(stacked, "school", "y", b, counts, effects.df("twfe", counts));
       assertEquals(twfe.estimate(), fromStack.estimate(), 1e-9, "stacked twfe band " + b);
       assertEquals(twfe.se(), fromStack.se(), 1e-9, "stacked twfe SE band " + b);
+      long g = units.stream().map(Unit::cluster).distinct().count();
+      assertEquals(new TDistribution(g - 1.0).inverseCumulativeProbability(0.975), twfe.crit(), 1e-9, "fixest's t(G - 1) band " + b);
+      assertEquals(twfe.crit(), fromStack.crit(), 1e-12);
+      RingEstimate twfeT = StackedTwfe.estimate(stacked, "school", "y", b, counts, studentT.df("twfe", counts));
+      assertEquals(td.inverseCumulativeProbability(0.975), twfeT.crit(), 1e-9, "twfe with t(G1 - 1) band " + b);
+      assertEquals(twfeT.crit(), studentT.estimate("school", "y", b, "twfe", sub, counts).crit(), 1e-12);
       assertTrue(Math.abs(cs.estimate()) > 0.1, "a planted effect is found in band " + b);
     }
     assertTrue(sharedCells, "some band has a cohort with two units of one cluster");
@@ -232,7 +239,8 @@ class RingBruteForceTest {
       counts.put(b, counts(bandUnits(b)));
     }
     for (boolean leaveOneOut : new boolean[] {false, true}) {
-      RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, leaveOneOut, false, leaveOneOut);
+      RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, leaveOneOut, false,
+          leaveOneOut ? Set.of("imputation") : Set.of());
       RingEffects.JointBins got = effects.estimateBins("school", "y", est, counts);
       DenseImputation dense = new DenseImputation(all, leaveOneOut);
       Map<Integer, Estimate> want = dense.byBand();
@@ -335,7 +343,7 @@ class RingBruteForceTest {
   void sunAbrahamEventStudyAndItsCovarianceMatchDenseBruteForce(SparkSession spark) {
     Dataset<Row> panel = spark.createDataFrame(ROWS, PANEL);
     Dataset<Row> est = RingDesign.estimationPanel(panel, DESIGN.units(panel)).cache();
-    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false, false);
+    RingEffects effects = new RingEffects(DidSpec.ControlGroup.NEVER, false, false, Set.of());
     for (int band = 0; band < DESIGN.bands(); band++) {
       int b = band;
       Dataset<Row> sub = est.filter(est.col("band").equalTo(b).or(est.col("band").equalTo(RingDesign.CONTROL)));
