@@ -7,12 +7,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs independent pieces of driver work (each a few small Spark jobs: a table write, a small
  * estimation) on a few threads, so Spark schedules their jobs side by side and the gaps of one
  * (planning, file-system latency) are filled by another's tasks. Results come back in the order
- * given; the first failure (in that order) is rethrown as it was thrown.
+ * given; the first failure (in that order) is rethrown as it was thrown, once the tasks not yet
+ * started are cancelled (they never start) and the running ones have finished (a write is never cut
+ * off half way).
  */
 public final class SideBySide {
   private SideBySide() {}
@@ -28,11 +31,29 @@ public final class SideBySide {
       tasks.forEach((k, t) -> futures.put(k, pool.submit(t)));
       Map<K, V> out = new LinkedHashMap<>();
       for (Map.Entry<K, Future<V>> f : futures.entrySet()) {
-        out.put(f.getKey(), await(f.getValue()));
+        try {
+          out.put(f.getKey(), await(f.getValue()));
+        } catch (RuntimeException | Error e) {
+          futures.values().forEach(q -> q.cancel(false)); // queued tasks never start; running ones are not interrupted
+          pool.shutdown();
+          awaitRunning(pool);
+          throw e;
+        }
       }
       return out;
     } finally {
-      pool.shutdown(); // tasks given run to their end: a write is never cut off half way
+      pool.shutdown();
+    }
+  }
+
+  /** Waits for the tasks already running when a failure came to finish (their writes end whole). */
+  private static void awaitRunning(ExecutorService pool) {
+    try {
+      while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+        // a running Spark job; keep waiting
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
