@@ -18,16 +18,14 @@ public final class Inference {
 
   private Inference() {}
 
+  /** The {@code p} quantile of Student t with G-1 degrees of freedom (at least 1), G = {@code clusters}. */
   public static double tQuantile(long clusters, double p) {
-    return new TDistribution(Math.max(1, clusters - 1)).inverseCumulativeProbability(p);
+    return studentQuantile(Math.max(1, clusters - 1), p);
   }
 
+  /** Two-sided p-value against Student t with G-1 degrees of freedom (at least 1), G = {@code clusters}. */
   public static double pValue(double estimate, double se, long clusters) {
-    if (!(se > 0)) {
-      return Double.NaN;
-    }
-    double t = Math.abs(estimate / se);
-    return 2 * (1 - new TDistribution(Math.max(1, clusters - 1)).cumulativeProbability(t));
+    return studentPValue(estimate, se, Math.max(1, clusters - 1));
   }
 
   /**
