@@ -63,10 +63,7 @@ record StageSettings(
       throw Errors.badSetting("cercania.distance.estimator", robust, "one of " + RingEffects.ROBUST);
     }
     List<String> estimators = new ArrayList<>(List.of(robust));
-    for (String e : s.strings("cercania.distance.compare")) {
-      if (!RingEffects.ROBUST.contains(e) && !e.equals("twfe")) {
-        throw Errors.badSetting("cercania.distance.compare", e, "twfe or one of " + RingEffects.ROBUST);
-      }
+    for (String e : ringEstimators(s, "cercania.distance.compare")) {
       if (!estimators.contains(e)) {
         estimators.add(e);
       }
@@ -75,19 +72,24 @@ record StageSettings(
     if (!control.equals("never") && !control.equals("not_yet")) {
       throw Errors.badSetting("cercania.distance.control", control, "never or not_yet");
     }
-    List<String> treatedClustersDf = s.strings("cercania.distance.treated_clusters_df");
-    for (String e : treatedClustersDf) {
-      if (!RingEffects.ROBUST.contains(e) && !e.equals("twfe")) {
-        throw Errors.badSetting("cercania.distance.treated_clusters_df", e, "twfe or one of " + RingEffects.ROBUST);
-      }
-    }
     RingDesign rings = new RingDesign(s.numbers("cercania.distance.edges_km"), s.number("cercania.distance.cutoff_km"));
     RingEffects effects = new RingEffects(control.equals("never") ? DidSpec.ControlGroup.NEVER : DidSpec.ControlGroup.NOT_YET,
         s.flag("cercania.distance.imputation_leave_one_out"), s.flag("cercania.distance.cs_cr2"),
-        Set.copyOf(treatedClustersDf));
+        Set.copyOf(ringEstimators(s, "cercania.distance.treated_clusters_df")));
     DistanceCurve curve = s.flag("cercania.distance.curve.enabled") ? new DistanceCurve(s.string("cercania.distance.curve.estimator"),
         s.integer("cercania.distance.curve.max_bins"), SampleGenerator.GRID_M) : null;
     return new Distance(List.copyOf(estimators), rings, effects, curve);
+  }
+
+  /** The estimators setting {@code path} names, each twfe or a robust one (a usage error otherwise). */
+  private static List<String> ringEstimators(Settings s, String path) {
+    List<String> names = s.strings(path);
+    for (String e : names) {
+      if (!RingEffects.ROBUST.contains(e) && !e.equals("twfe")) {
+        throw Errors.badSetting(path, e, "twfe or one of " + RingEffects.ROBUST);
+      }
+    }
+    return names;
   }
 
   /** The sources that carry outcomes; districts, population and centers only give exposure and denominators. */
