@@ -141,8 +141,7 @@ public final class RingEffects {
       events.sort((a, b) -> Integer.compare(a.e(), b.e()));
     }
     double df = df(estimator, counts);
-    return new RingEstimate(family, outcome, estimator, band, est, se, df, Inference.studentQuantile(df, 0.975),
-        Inference.studentPValue(est, se, df), events, counts, null, cov);
+    return RingEstimate.student(family, outcome, estimator, band, est, se, df, events, counts, cov);
   }
 
   /** One outcome's bins estimated jointly: every bin's estimate and the sup-t critical value of a band uniform over them. */
@@ -177,9 +176,8 @@ public final class RingEffects {
         continue;
       }
       terms.add(term);
-      double df = df("imputation", e.getValue());
-      bins.add(new RingEstimate(family, outcome, "imputation", e.getKey(), v[0], v[1], df, Inference.studentQuantile(df, 0.975),
-          Inference.studentPValue(v[0], v[1], df), List.of(), e.getValue(), null));
+      bins.add(RingEstimate.student(family, outcome, "imputation", e.getKey(), v[0], v[1], df("imputation", e.getValue()), List.of(),
+          e.getValue(), null));
     }
     double[][] cov = new double[terms.size()][terms.size()];
     for (Row r : tables.get(BorusyakJaravelSpiess.COVARIANCE).collectAsList()) {

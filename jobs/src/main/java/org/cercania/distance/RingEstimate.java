@@ -1,6 +1,7 @@
 package org.cercania.distance;
 
 import java.util.List;
+import org.cercania.did.Inference;
 
 /**
  * One estimator's answer for one outcome and band: the overall ATT with its standard error, the
@@ -19,6 +20,16 @@ public record RingEstimate(String family, String outcome, String estimator, int 
   public RingEstimate(String family, String outcome, String estimator, int band, double estimate, double se, double df,
       double crit, double pValue, List<EventTerm> events, Counts counts, Double truth) {
     this(family, outcome, estimator, band, estimate, se, df, crit, pValue, events, counts, truth, null);
+  }
+
+  /**
+   * An estimate whose 95% interval and p-value come from Student t with {@code df} degrees of freedom
+   * (the normal when infinite); no planted truth yet.
+   */
+  public static RingEstimate student(String family, String outcome, String estimator, int band, double estimate, double se,
+      double df, List<EventTerm> events, Counts counts, EventCovariance eventCovariance) {
+    return new RingEstimate(family, outcome, estimator, band, estimate, se, df, Inference.studentQuantile(df, 0.975),
+        Inference.studentPValue(estimate, se, df), events, counts, null, eventCovariance);
   }
 
   /** The same estimate with the planted truth of its band (synthetic studies). */

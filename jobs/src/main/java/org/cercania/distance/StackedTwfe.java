@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.cercania.did.fe.FixedEffectsRegression;
-import org.cercania.did.Inference;
 import org.cercania.did.SeConvention;
 import org.cercania.did.fe.Twfe;
 
@@ -44,7 +43,6 @@ final class StackedTwfe {
     FixedEffectsRegression.Fit f = fits.get(outcome + "/" + band);
     double b = f == null || f.dropped()[0] ? Double.NaN : f.beta()[0];
     double se = f == null ? Double.NaN : f.se(0, SeConvention.FIXEST_DEFAULT);
-    return new RingEstimate(family, outcome, "twfe", band, b, se, df, Inference.studentQuantile(df, 0.975),
-        Inference.studentPValue(b, se, df), List.of(), counts, null);
+    return RingEstimate.student(family, outcome, "twfe", band, b, se, df, List.of(), counts, null);
   }
 }
